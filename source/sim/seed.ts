@@ -1,0 +1,111 @@
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import yaml from 'js-yaml';
+import type {SimCluster} from './cluster.ts';
+import {splitApiVersion} from './registry.ts';
+import {StatusError} from './status.ts';
+import type {KubeObject} from './types.ts';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+/** The Istio and Gateway API CRDs every simulated cluster has installed. */
+export const CRD_FIXTURES = path.join(FIXTURES, 'crds');
+export const DEMO_FIXTURES = path.join(FIXTURES, 'demo');
+
+export interface SeedDocument {
+  object: KubeObject;
+  source: string;
+}
+
+/** Thrown when a seed cannot be read or an object in it is refused; says which file and object. */
+export class SeedError extends Error {}
+
+/** Reads a file or a directory (recursively): multi-document YAML or JSON, `kind: List` flattened. */
+export function readManifests(target: string): SeedDocument[] {
+  let stat;
+  try {
+    stat = statSync(target);
+  } catch {
+    throw new SeedError(`cannot read manifests: ${target} does not exist`);
+  }
+  const files = stat.isDirectory() ? listManifestFiles(target) : [target];
+  const documents: SeedDocument[] = [];
+  for (const file of files) {
+    let parsed: unknown[];
+    try {
+      parsed = yaml.loadAll(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new SeedError(`cannot parse ${file}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    for (const doc of parsed) collect(doc, file, documents);
+  }
+  return documents;
+}
+
+function listManifestFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listManifestFiles(full));
+    else if (/\.(ya?ml|json)$/i.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+function collect(doc: unknown, source: string, out: SeedDocument[]): void {
+  if (doc === null || doc === undefined) return;
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new SeedError(`${source}: a document is not a Kubernetes object`);
+  const object = doc as KubeObject;
+  if (object.kind === 'List' || (object.kind?.endsWith('List') && Array.isArray(object.items))) {
+    for (const item of object.items as unknown[]) collect(item, source, out);
+    return;
+  }
+  if (!object.apiVersion || !object.kind || !object.metadata?.name) {
+    throw new SeedError(`${source}: every object needs apiVersion, kind and metadata.name (found ${JSON.stringify(object).slice(0, 80)})`);
+  }
+  out.push({object, source});
+}
+
+/** Namespaces and CRDs first, so that everything else has a place and a schema to go into. */
+function seedOrder(object: KubeObject): number {
+  if (object.kind === 'Namespace') return 0;
+  if (object.kind === 'CustomResourceDefinition') return 1;
+  if (object.kind === 'Node') return 2;
+  const {group} = splitApiVersion(object.apiVersion);
+  const builtin = group === '' || group.endsWith('.k8s.io') && !group.startsWith('gateway.') || group === 'apps';
+  return builtin ? 3 : 4;
+}
+
+/** Creates every document in the cluster, as `kubectl apply` would; stale server fields are dropped. */
+export function seedCluster(cluster: SimCluster, documents: SeedDocument[]): void {
+  const ordered = documents
+    .map((d, i) => ({...d, i}))
+    .sort((a, b) => seedOrder(a.object) - seedOrder(b.object) || a.i - b.i);
+  const namespaces = cluster.typeFor('', 'namespaces');
+  for (const {object, source} of ordered) {
+    const clean = structuredClone(object);
+    for (const field of ['uid', 'resourceVersion', 'managedFields', 'creationTimestamp', 'generation', 'selfLink']) {
+      delete clean.metadata[field];
+    }
+    try {
+      const type = cluster.typeForKind(clean.apiVersion, clean.kind);
+      const namespace = type.namespaced ? clean.metadata.namespace ?? 'default' : '';
+      if (type.namespaced && !cluster.tryGet(namespaces, '', namespace)) {
+        cluster.create(namespaces, '', {apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace}}, {fieldManager: 'kubectl-create'});
+      }
+      if (cluster.tryGet(type, namespace, clean.metadata.name!)) {
+        throw new SeedError(`${clean.kind} ${namespace ? `${namespace}/` : ''}${clean.metadata.name} is defined twice`);
+      }
+      const created = cluster.create(type, namespace, clean, {fieldManager: 'kubectl-client-side-apply', fieldValidation: 'Strict'});
+      // Custom resources drop status on create; a seed taken from a live cluster keeps it.
+      if (clean.status !== undefined && !type.builtin && type.subresources.includes('status')) {
+        cluster.update(type, namespace, clean.metadata.name!, {...created.object, status: clean.status}, {subresource: 'status', fieldManager: 'seed'});
+      }
+    } catch (error) {
+      if (error instanceof SeedError) throw new SeedError(`${source}: ${error.message}`);
+      const message = error instanceof StatusError ? error.message : String(error);
+      const where = `${clean.kind} ${clean.metadata.namespace ? `${clean.metadata.namespace}/` : ''}${clean.metadata.name}`;
+      throw new SeedError(`${source}: ${where} was refused: ${message}`);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import {mkdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import {SimCluster} from './cluster.ts';
+import {ambientEnrollmentController, ambientEnrollmentHook, sidecarInjectorHook, waypointController} from './controllers/istio.ts';
+import {kubeletHook} from './controllers/kubelet.ts';
+import {ControllerRunner} from './controllers/runner.ts';
+import {workloadController} from './controllers/workloads.ts';
+import {startSimServer, type SimServer} from './http-server.ts';
+import {CRD_FIXTURES, readManifests, seedCluster, type SeedDocument} from './seed.ts';
+
+export interface SimulatorOptions {
+  /** Files or directories of manifests to seed, on top of the Istio and Gateway API CRDs. */
+  fixtures?: string[];
+  /** Extra objects to seed (generated clusters). */
+  objects?: SeedDocument[];
+  port?: number;
+  /** Delay between controller passes, to make rollouts visibly progress in a demo. */
+  controllerDelayMs?: number;
+}
+
+export interface Simulator {
+  server: SimServer;
+  cluster: SimCluster;
+  url: string;
+  /** Resolves once the controllers have nothing left to do. */
+  settled(): Promise<void>;
+  /** Writes a kubeconfig whose only context points at this simulator. */
+  writeKubeconfig(file: string, contextName?: string): string;
+  close(): Promise<void>;
+}
+
+/** Cached parsed CRDs: every simulator installs the same ones and they take a while to parse. */
+let crdDocuments: SeedDocument[] | undefined;
+
+export function createCluster(options: SimulatorOptions = {}): {cluster: SimCluster; runner: ControllerRunner} {
+  const cluster = new SimCluster();
+  cluster.admissionHooks.push(sidecarInjectorHook, ambientEnrollmentHook, kubeletHook);
+  crdDocuments ??= readManifests(CRD_FIXTURES);
+  const documents = [...crdDocuments, ...(options.fixtures ?? []).flatMap(f => readManifests(f)), ...(options.objects ?? [])];
+  seedCluster(cluster, documents);
+  const runner = new ControllerRunner(
+    cluster,
+    [workloadController, ambientEnrollmentController, waypointController],
+    options.controllerDelayMs ?? 0,
+  );
+  runner.start();
+  return {cluster, runner};
+}
+
+/** A seeded, running simulated API server on 127.0.0.1. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const {cluster, runner} = createCluster(options);
+  await runner.settled();
+  const server = await startSimServer(cluster, {port: options.port});
+  return {
+    server,
+    cluster,
+    url: server.url,
+    settled: () => runner.settled(),
+    writeKubeconfig: (file, contextName = 'ambient-migrate-sim') => writeKubeconfig(file, server.url, contextName),
+    close: async () => {
+      runner.stop();
+      await server.close();
+    },
+  };
+}
+
+export function kubeconfigFor(url: string, contextName: string): string {
+  return yaml.dump({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{name: contextName, cluster: {server: url, 'insecure-skip-tls-verify': true}}],
+    users: [{name: 'admin', user: {token: 'simulator'}}],
+    contexts: [{name: contextName, context: {cluster: contextName, user: 'admin', namespace: 'default'}}],
+    'current-context': contextName,
+    preferences: {},
+  });
+}
+
+export function writeKubeconfig(file: string, url: string, contextName: string): string {
+  mkdirSync(path.dirname(file), {recursive: true});
+  writeFileSync(file, kubeconfigFor(url, contextName), {mode: 0o600});
+  return file;
+}
