@@ -241,7 +241,7 @@ const K8S_FORMATS: Record<string, (s: string) => boolean> = {
   email: s => ajvFormat('email', s),
   hostname: s => s.length <= 255 && ajvFormat('hostname', s),
   ipv4: s => ajvFormat('ipv4', s),
-  ipv6: s => ajvFormat('ipv6', s) || ajvFormat('ipv4', s),
+  ipv6: s => ajvFormat('ipv6', s),
   cidr: s => {
     const m = /^(.+)\/(\d{1,3})$/.exec(s);
     if (!m) return false;
@@ -359,8 +359,8 @@ function toAjvSchema(s: unknown, root: boolean): JsonObject {
       props[k] = toAjvSchema(v, false);
     }
     out.properties = props;
-    if (root && Array.isArray(out.required)) out.required = out.required.filter(r => !META_FIELDS.has(r as string));
   }
+  if (root && Array.isArray(out.required)) out.required = out.required.filter(r => !META_FIELDS.has(r as string));
   if (isObject(s.additionalProperties)) out.additionalProperties = toAjvSchema(s.additionalProperties, false);
   if (isObject(s.items)) out.items = toAjvSchema(s.items, false);
 
@@ -402,6 +402,9 @@ function ajvInstance(): Ajv {
     addUsedSchema: false,
     unicodeRegExp: false,
     logger: false,
+    // ajv's code optimisation makes compiling the big Istio schemas about 1.7x slower, with no
+    // measurable gain in validation speed.
+    code: {optimize: false},
   });
   for (const [name, check] of Object.entries(K8S_FORMATS)) {
     ajv.addFormat(name, {type: 'string', validate: check});
@@ -413,10 +416,13 @@ function ajvInstance(): Ajv {
 // ---------------------------------------------------------------------------------------------
 
 class CrdSchemaValidator implements SchemaValidator {
+  private readonly schema: Record<string, unknown>;
   private node?: Node;
   private check?: ValidateFunction;
 
-  constructor(private readonly schema: Record<string, unknown>) {}
+  constructor(schema: Record<string, unknown>) {
+    this.schema = schema;
+  }
 
   compile(): void {
     if (this.check) return;
@@ -707,7 +713,7 @@ function duplicates(keys: unknown[]): number[] {
   const seen = new Map<string, number>();
   const dup: number[] = [];
   keys.forEach((k, i) => {
-    const id = k === MISSING ? '\u0000missing' : JSON.stringify(k);
+    const id = k === MISSING ? '\u0000missing' : canonical(k);
     const times = seen.get(id) ?? 0;
     if (times === 1) dup.push(i);
     seen.set(id, times + 1);
@@ -716,6 +722,18 @@ function duplicates(keys: unknown[]): number[] {
 }
 
 const MISSING = Symbol('missing');
+
+/** JSON with sorted keys, as Go's json.Marshal writes maps. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isObject(v)) {
+    return `{${Object.keys(v)
+      .sort()
+      .map(k => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
 
 function checkSet(x: unknown[], path: string, out: StatusCause[]): void {
   for (const i of duplicates(x)) {

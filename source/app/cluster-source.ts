@@ -1,0 +1,61 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {KubeClient} from '../kube/client.ts';
+import {connect} from '../kube/http-client.ts';
+import {SeedError} from '../sim/seed.ts';
+import {DEMO_FIXTURES} from '../sim/seed.ts';
+import {startSimulator, type Simulator} from '../sim/simulator.ts';
+
+/** The cluster flags every command understands. */
+export interface ClusterFlags {
+  kubeconfig?: string;
+  context?: string;
+  demo?: boolean;
+  clusterFrom?: string;
+}
+
+/** A problem with what the user asked for, reported as one line with exit code 1. */
+export class UserFacingError extends Error {}
+
+export interface ClusterConnection {
+  client: KubeClient;
+  /** Set when the cluster is an embedded simulator (`--demo`, `--cluster-from`). */
+  simulator?: Simulator;
+  close(): Promise<void>;
+}
+
+export const DEMO_CONTEXT = 'ambient-migrate-demo';
+
+/**
+ * `--demo` and `--cluster-from` start an embedded simulated API server and connect to it through a
+ * kubeconfig, exactly as to any cluster; otherwise the user's kubeconfig is used.
+ */
+export async function openCluster(flags: ClusterFlags, options: {controllerDelayMs?: number} = {}): Promise<ClusterConnection> {
+  if (flags.demo || flags.clusterFrom) {
+    let simulator: Simulator;
+    try {
+      simulator = await startSimulator({
+        fixtures: [flags.clusterFrom ?? DEMO_FIXTURES],
+        controllerDelayMs: options.controllerDelayMs,
+      });
+    } catch (error) {
+      if (error instanceof SeedError) throw new UserFacingError(`cannot build the cluster from ${flags.clusterFrom ?? 'the demo fixtures'}: ${error.message}`);
+      throw error;
+    }
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-'));
+    const context = flags.demo ? DEMO_CONTEXT : 'ambient-migrate-cluster-from';
+    const kubeconfig = simulator.writeKubeconfig(path.join(dir, 'kubeconfig'), context);
+    const client = connect({kubeconfig, context});
+    return {
+      client,
+      simulator,
+      close: async () => {
+        await simulator.close();
+        rmSync(dir, {recursive: true, force: true});
+      },
+    };
+  }
+  const client = connect({kubeconfig: flags.kubeconfig, context: flags.context});
+  return {client, close: async () => {}};
+}

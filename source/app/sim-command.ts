@@ -1,0 +1,38 @@
+import path from 'node:path';
+import {SeedError, DEMO_FIXTURES} from '../sim/seed.ts';
+import {startSimulator} from '../sim/simulator.ts';
+import {UserFacingError} from './cluster-source.ts';
+
+/** `ambient-migrate sim`: the simulator alone, for kubectl or for pointing the tool at with --kubeconfig. */
+export async function runSimulatorCommand(flags: {fixtures?: string; port?: number; kubeconfigOut: string}): Promise<number> {
+  let simulator;
+  try {
+    simulator = await startSimulator({fixtures: [flags.fixtures ?? DEMO_FIXTURES], port: flags.port});
+  } catch (error) {
+    if (error instanceof SeedError) throw new UserFacingError(error.message);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserFacingError(`port ${flags.port} on 127.0.0.1 is already in use: pick another with --port, or omit it`);
+    throw error;
+  }
+  const kubeconfig = path.resolve(simulator.writeKubeconfig(flags.kubeconfigOut));
+  process.stdout.write(
+    [
+      `Simulated Kubernetes API server (v1.32) listening on ${simulator.url}`,
+      `Seeded from ${flags.fixtures ?? 'the demo cluster'}`,
+      `Kubeconfig written to ${kubeconfig}`,
+      '',
+      `  kubectl --kubeconfig ${kubeconfig} get namespaces`,
+      `  ambient-migrate --kubeconfig ${kubeconfig}`,
+      '',
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>(resolve => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await simulator.close();
+  process.stdout.write('Simulator stopped.\n');
+  return 0;
+}

@@ -1,0 +1,305 @@
+import {existsSync} from 'node:fs';
+import {KubeConfig} from '@kubernetes/client-node';
+import fetch, {type RequestInit, type Response} from 'node-fetch';
+import {KubeError, type ClusterEndpoint, type KubeClient, type KubeObject, type ListOptions, type PatchType, type WriteOptions} from './client.ts';
+import type {KindRef} from './kinds.ts';
+
+/** A kubeconfig problem found before any request is sent: which one, and what to try. */
+export class KubeconfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeconfigError';
+  }
+}
+
+export interface ConnectOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** Per-request timeout; client-node has none by default, so a stalled server would hang us. */
+  timeoutMs?: number;
+  /** Attempts for reads that fail transiently (429, 5xx, dropped connections, timeouts). */
+  readAttempts?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const CONTENT_TYPES: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+/** Loads the kubeconfig the way kubectl does and checks the context, without contacting the server. */
+export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; source: string} {
+  const config = new KubeConfig();
+  const env = options.env ?? process.env;
+  let source: string;
+  if (options.kubeconfig) {
+    if (!existsSync(options.kubeconfig)) {
+      throw new KubeconfigError(`kubeconfig file ${options.kubeconfig} does not exist: check the --kubeconfig path, or drop the flag to use $KUBECONFIG or ~/.kube/config`);
+    }
+    source = options.kubeconfig;
+    try {
+      config.loadFromFile(options.kubeconfig);
+    } catch (error) {
+      throw new KubeconfigError(`kubeconfig file ${options.kubeconfig} could not be read: ${firstLine(error)}`);
+    }
+  } else {
+    source = env.KUBECONFIG ? `$KUBECONFIG (${env.KUBECONFIG})` : '~/.kube/config';
+    try {
+      config.loadFromDefault();
+    } catch (error) {
+      throw new KubeconfigError(`kubeconfig ${source} could not be read: ${firstLine(error)}`);
+    }
+    // client-node silently falls back to http://localhost:8080 when it finds nothing.
+    const server = config.getCurrentCluster()?.server ?? '';
+    if (config.getContexts().length === 0 || server === 'http://localhost:8080') {
+      throw new KubeconfigError(`no kubeconfig found (looked at ${source}): pass --kubeconfig FILE, set KUBECONFIG, or try the built-in demo cluster with --demo`);
+    }
+  }
+  if (options.context) {
+    if (!config.getContextObject(options.context)) {
+      const known = config.getContexts().map(c => c.name);
+      throw new KubeconfigError(`context "${options.context}" is not in ${source}; it has ${known.length ? known.map(n => `"${n}"`).join(', ') : 'no contexts'}: pick one of those with --context`);
+    }
+    config.setCurrentContext(options.context);
+  }
+  if (!config.getCurrentContext() || !config.getCurrentCluster()) {
+    throw new KubeconfigError(`${source} has no current context: pass --context NAME`);
+  }
+  return {config, source};
+}
+
+export function connect(options: ConnectOptions = {}): KubeClient {
+  const {config} = loadKubeconfig(options);
+  return new HttpKubeClient(config, options);
+}
+
+class HttpKubeClient implements KubeClient {
+  readonly endpoint: ClusterEndpoint;
+  private readonly timeoutMs: number;
+  private readonly readAttempts: number;
+
+  constructor(private readonly config: KubeConfig, options: ConnectOptions) {
+    const context = config.getContextObject(config.getCurrentContext());
+    this.endpoint = {
+      context: config.getCurrentContext(),
+      server: config.getCurrentCluster()!.server,
+      user: context?.user ?? '',
+    };
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.readAttempts = options.readAttempts ?? 4;
+  }
+
+  async version() {
+    return (await this.request('GET', '/version', {retry: true})) as {major: string; minor: string; gitVersion: string};
+  }
+
+  async list(kind: KindRef, options: ListOptions = {}): Promise<KubeObject[]> {
+    const items: KubeObject[] = [];
+    let continueToken: string | undefined;
+    do {
+      const query = new URLSearchParams({limit: String(options.pageSize ?? 500)});
+      if (options.labelSelector) query.set('labelSelector', options.labelSelector);
+      if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+      if (continueToken) query.set('continue', continueToken);
+      const page = (await this.request('GET', collectionPath(kind, options.namespace), {query, retry: true, kind})) as {
+        apiVersion?: string;
+        items?: KubeObject[];
+        metadata?: {continue?: string};
+      };
+      if (!Array.isArray(page.items)) {
+        throw new KubeError('BadResponse', `the server's list of ${kind.plural} has no items array`, {resource: kind.plural, group: kind.group});
+      }
+      // List items carry no apiVersion/kind on a real server; fill them in so objects stand alone.
+      for (const item of page.items) items.push({...item, apiVersion: item.apiVersion ?? apiVersion(kind), kind: item.kind ?? kind.kind});
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  async get(kind: KindRef, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    try {
+      return (await this.request('GET', `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}`, {retry: true, kind, name, namespace})) as KubeObject;
+    } catch (error) {
+      if (error instanceof KubeError && error.kind === 'NotFound' && error.details.name === name) return undefined;
+      throw error;
+    }
+  }
+
+  async create(kind: KindRef, object: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    return (await this.request('POST', collectionPath(kind, object.metadata.namespace), {
+      query: writeQuery(options),
+      body: JSON.stringify(object),
+      contentType: 'application/json',
+      kind,
+      name: object.metadata.name,
+      namespace: object.metadata.namespace,
+    })) as KubeObject;
+  }
+
+  async patch(kind: KindRef, namespace: string | undefined, name: string, patch: unknown, type: PatchType, options: WriteOptions = {}): Promise<KubeObject> {
+    return (await this.request('PATCH', `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}`, {
+      query: writeQuery(options),
+      body: JSON.stringify(patch),
+      contentType: CONTENT_TYPES[type],
+      kind,
+      name,
+      namespace,
+    })) as KubeObject;
+  }
+
+  async delete(kind: KindRef, namespace: string | undefined, name: string, options: WriteOptions & {uid?: string; resourceVersion?: string} = {}): Promise<void> {
+    const preconditions = options.uid || options.resourceVersion ? {uid: options.uid, resourceVersion: options.resourceVersion} : undefined;
+    await this.request('DELETE', `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}`, {
+      query: writeQuery(options),
+      body: JSON.stringify({apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(preconditions ? {preconditions} : {})}),
+      contentType: 'application/json',
+      kind,
+      name,
+      namespace,
+    });
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    options: {query?: URLSearchParams; body?: string; contentType?: string; retry?: boolean; kind?: KindRef; name?: string; namespace?: string},
+  ): Promise<unknown> {
+    const attempts = options.retry ? this.readAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, path, options);
+      } catch (error) {
+        if (!(error instanceof KubeError) || !error.transient || attempt >= attempts) throw error;
+        const backoff = error.details.retryAfterSeconds !== undefined ? Math.min(error.details.retryAfterSeconds, 10) * 1000 : 200 * 2 ** (attempt - 1);
+        await new Promise(r => setTimeout(r, backoff));
+      }
+    }
+  }
+
+  private async once(
+    method: string,
+    path: string,
+    options: {query?: URLSearchParams; body?: string; contentType?: string; kind?: KindRef; name?: string; namespace?: string},
+  ): Promise<unknown> {
+    const server = this.endpoint.server.replace(/\/+$/, '');
+    const url = `${server}${path}${options.query && [...options.query].length ? `?${options.query}` : ''}`;
+    const init = (await this.config.applyToFetchOptions({method})) as RequestInit;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const headers: Record<string, string> = {
+      ...(init.headers as Record<string, string> | undefined),
+      Accept: 'application/json',
+      'User-Agent': 'ambient-migrate',
+    };
+    if (options.contentType) headers['Content-Type'] = options.contentType;
+    let response: Response;
+    let text: string;
+    const where = {verb: verbOf(method, options.name), resource: options.kind?.plural, group: options.kind?.group, namespace: options.namespace, name: options.name};
+    try {
+      response = await fetch(url, {...init, method, headers, body: options.body, signal: controller.signal as RequestInit['signal']});
+      text = await response.text();
+    } catch (error) {
+      throw this.networkError(error, method, url, where);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.ok) {
+      if (!text) return {};
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new KubeError('BadResponse', `${this.endpoint.server} answered ${method} ${path} with something that is not JSON: is it a Kubernetes API server?`, where);
+      }
+    }
+    throw statusError(response.status, text, response.headers.get('retry-after'), where);
+  }
+
+  private networkError(error: unknown, method: string, url: string, where: KubeError['details']): KubeError {
+    const e = error as {name?: string; code?: string; errno?: string; message?: string; type?: string};
+    const code = e.code ?? e.errno ?? '';
+    const target = `the API server ${this.endpoint.server} (context "${this.endpoint.context}")`;
+    if (e.name === 'AbortError' || e.type === 'aborted') {
+      return new KubeError('Timeout', `${target} did not answer ${method} ${new URL(url).pathname} within ${this.timeoutMs / 1000}s`, where);
+    }
+    if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT'].includes(code)) {
+      return new KubeError(
+        'Unreachable',
+        `cannot reach ${target}: ${code}. Check that the cluster is running and reachable (VPN, proxy), or choose another context with --context`,
+        where,
+      );
+    }
+    if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|premature close/i.test(e.message ?? '')) {
+      return new KubeError('ConnectionDropped', `the connection to ${target} was dropped during ${method} ${new URL(url).pathname}`, where);
+    }
+    if (/certificate|self.signed|CERT_|SSL/i.test(`${code} ${e.message}`)) {
+      return new KubeError('Unreachable', `TLS to ${target} failed: ${e.message}. Check the certificate-authority in your kubeconfig`, where);
+    }
+    return new KubeError('Other', `request to ${target} failed: ${e.message ?? String(error)}`, where);
+  }
+}
+
+function statusError(status: number, text: string, retryAfter: string | null, where: KubeError['details']): KubeError {
+  let body: {message?: string; reason?: string; details?: {name?: string; causes?: KubeError['details']['causes']; retryAfterSeconds?: number}} = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = {message: text.slice(0, 200)};
+  }
+  const message = body.message || `HTTP ${status}`;
+  const details = {
+    ...where,
+    status,
+    reason: body.reason,
+    name: body.details?.name ?? where.name,
+    causes: body.details?.causes,
+    retryAfterSeconds: retryAfter !== null && !Number.isNaN(Number(retryAfter)) ? Number(retryAfter) : body.details?.retryAfterSeconds,
+  };
+  switch (status) {
+    case 401:
+      return new KubeError('Unauthorized', `the API server rejected our credentials (401): ${message}. Log in again or refresh the token in your kubeconfig`, details);
+    case 403:
+      return new KubeError('Forbidden', message, details);
+    case 404:
+      // "the server could not find the requested resource" means the kind itself is not served.
+      if (!body.details?.name && /could not find the requested resource/.test(message)) {
+        return new KubeError('NotInstalled', `${where.resource ?? 'this kind'}${where.group ? `.${where.group}` : ''} is not installed in this cluster`, details);
+      }
+      return new KubeError('NotFound', message, details);
+    case 409:
+      return new KubeError(body.reason === 'AlreadyExists' ? 'AlreadyExists' : 'Conflict', message, details);
+    case 422:
+      return new KubeError('Invalid', message, details);
+    case 429:
+      return new KubeError('Throttled', `the API server is throttling requests (429): ${message}`, details);
+    default:
+      if (status >= 500) return new KubeError('ServerError', `the API server failed (${status} ${body.reason ?? ''}): ${message}`, details);
+      return new KubeError('Other', `${status} ${body.reason ?? ''}: ${message}`, details);
+  }
+}
+
+function verbOf(method: string, name: string | undefined): string {
+  if (method === 'GET') return name ? 'get' : 'list';
+  return {POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete'}[method] ?? method.toLowerCase();
+}
+
+function apiVersion(kind: KindRef): string {
+  return kind.group ? `${kind.group}/${kind.version}` : kind.version;
+}
+
+function collectionPath(kind: KindRef, namespace: string | undefined): string {
+  const base = kind.group ? `/apis/${kind.group}/${kind.version}` : `/api/${kind.version}`;
+  return kind.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}` : `${base}/${kind.plural}`;
+}
+
+function writeQuery(options: WriteOptions): URLSearchParams {
+  const query = new URLSearchParams({fieldManager: options.fieldManager ?? 'ambient-migrate'});
+  if (options.dryRun) query.set('dryRun', 'All');
+  if (options.force) query.set('force', 'true');
+  return query;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
