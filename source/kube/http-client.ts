@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs';
+import path from 'node:path';
 import {KubeConfig} from '@kubernetes/client-node';
 import fetch, {type RequestInit, type Response} from 'node-fetch';
 import {KubeError, type ClusterEndpoint, type KubeClient, type KubeObject, type ListOptions, type PatchType, type WriteOptions} from './client.ts';
@@ -46,6 +47,11 @@ export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; so
     }
   } else {
     source = env.KUBECONFIG ? `$KUBECONFIG (${env.KUBECONFIG})` : '~/.kube/config';
+    // kubectl skips $KUBECONFIG entries that do not exist; when none does, say so rather than ENOENT.
+    const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
+    if (listed.length > 0 && !listed.some(file => existsSync(file))) {
+      throw new KubeconfigError(`$KUBECONFIG names ${listed.join(path.delimiter)}, which does not exist: fix or unset KUBECONFIG, pass --kubeconfig FILE, or try the demo cluster with --demo`);
+    }
     try {
       config.loadFromDefault();
     } catch (error) {

@@ -25,9 +25,11 @@ export function reducer(_state: State, action: Action): State {
 export interface AppProps {
   /** Reads the cluster; the component never talks to Kubernetes itself. */
   loadOverview: () => Promise<ClusterOverview>;
+  /** Called once when the user quits, before the app unmounts. */
+  onQuit?: () => void;
 }
 
-export function App({loadOverview}: AppProps) {
+export function App({loadOverview, onQuit}: AppProps) {
   const {exit} = useApp();
   const [state, dispatch] = useReducer(reducer, {phase: 'loading'});
 
@@ -42,7 +44,10 @@ export function App({loadOverview}: AppProps) {
   useEffect(load, [load]);
 
   useInput((input, key) => {
-    if (input === 'q' || (key.ctrl && input === 'c')) exit();
+    if (input === 'q' || (key.ctrl && input === 'c')) {
+      onQuit?.();
+      exit();
+    }
     else if (input === 'r' && state.phase !== 'loading') load();
   });
 
