@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {Command, CommanderError, Option} from 'commander';
 import {openCluster, UserFacingError, type ClusterFlags} from './app/cluster-source.ts';
+import {runAudit} from './app/audit-command.ts';
 import {runSimulatorCommand} from './app/sim-command.ts';
 import {runWizard} from './app/wizard-command.tsx';
 import {KubeError} from './kube/client.ts';
@@ -39,6 +40,14 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (command: string | undefined, flags: GlobalFlags) => {
       if (command) throw usageError(`unknown command '${command}'. See 'ambient-migrate --help'.`);
       exitCode = await runWizard(checkClusterFlags(flags));
+    });
+
+  program
+    .command('audit')
+    .description('check the environment and list blockers, limitations and per-namespace readiness (exit 3 if anything blocks)')
+    .option('--json', 'print one JSON object instead of text')
+    .action(async (options: {json?: boolean}, command: Command) => {
+      exitCode = await runAudit({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), json: options.json});
     });
 
   program

@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {KubeConfig} from '@kubernetes/client-node';
 import fetch, {type RequestInit, type Response} from 'node-fetch';
@@ -40,6 +40,9 @@ export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; so
       throw new KubeconfigError(`kubeconfig file ${options.kubeconfig} does not exist: check the --kubeconfig path, or drop the flag to use $KUBECONFIG or ~/.kube/config`);
     }
     source = options.kubeconfig;
+    if (isEmptyFile(options.kubeconfig)) {
+      throw new KubeconfigError(`kubeconfig file ${options.kubeconfig} is empty: point --kubeconfig at a kubeconfig with a context, or try the built-in demo cluster with --demo`);
+    }
     try {
       config.loadFromFile(options.kubeconfig);
     } catch (error) {
@@ -53,7 +56,7 @@ export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; so
       throw new KubeconfigError(`$KUBECONFIG names ${listed.join(path.delimiter)}, which does not exist: fix or unset KUBECONFIG, pass --kubeconfig FILE, or try the demo cluster with --demo`);
     }
     try {
-      config.loadFromDefault();
+      loadDefault(config, env);
     } catch (error) {
       throw new KubeconfigError(`kubeconfig ${source} could not be read: ${firstLine(error)}`);
     }
@@ -74,6 +77,39 @@ export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; so
     throw new KubeconfigError(`${source} has no current context: pass --context NAME`);
   }
   return {config, source};
+}
+
+/**
+ * client-node's loadFromDefault, but reading the given environment: loadFromDefault reads process.env
+ * itself, so the `env` option was ignored. Like kubectl, it treats an empty file as an empty config
+ * (client-node throws "Cannot read properties of undefined"), so the caller can say "no kubeconfig found".
+ */
+function loadDefault(config: KubeConfig, env: NodeJS.ProcessEnv): void {
+  const files = (env.KUBECONFIG ?? '').split(path.delimiter).filter(f => f && existsSync(f) && !isEmptyFile(f));
+  if (!env.KUBECONFIG) {
+    const home = env.HOME || env.USERPROFILE;
+    const homeConfig = home ? path.join(home, '.kube', 'config') : undefined;
+    if (homeConfig && existsSync(homeConfig) && !isEmptyFile(homeConfig)) files.push(homeConfig);
+  }
+  if (files.length === 0) {
+    // In a pod with no kubeconfig, use its service account, as client-node and kubectl do.
+    if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) config.loadFromCluster();
+    return;
+  }
+  config.loadFromFile(files[0]!);
+  for (const file of files.slice(1)) {
+    const more = new KubeConfig();
+    more.loadFromFile(file);
+    config.mergeConfig(more);
+  }
+}
+
+function isEmptyFile(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8').trim() === '';
+  } catch {
+    return false;
+  }
 }
 
 export function connect(options: ConnectOptions = {}): KubeClient {

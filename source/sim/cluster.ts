@@ -159,11 +159,12 @@ export class SimCluster {
     this.checkName(type, name);
     if (this.tryGet(type, namespace, name)) throw alreadyExists(type.plural, type.group, name);
 
-    const now = this.now().toISOString();
+    // metav1.Time is RFC 3339 with whole seconds: the create's managedFields time must not carry milliseconds.
+    const now = this.now().toISOString().replace(/\.\d+Z$/, 'Z');
     object.apiVersion = apiVersionOf(type.group, version);
     object.kind = type.kind;
     object.metadata.uid = this.store.newUid();
-    object.metadata.creationTimestamp = now.replace(/\.\d+Z$/, 'Z');
+    object.metadata.creationTimestamp = now;
     object.metadata.generation = 1;
     delete object.metadata.resourceVersion;
     delete object.metadata.deletionTimestamp;
@@ -253,6 +254,49 @@ export class SimCluster {
     if (rv && rv !== current.metadata.resourceVersion) throw conflict(type.plural, type.group, name);
     if (patched.metadata?.name !== name) throw badRequest('metadata.name: Invalid value: the name of a patched object cannot change');
     return this.replace(type, current, patched, options);
+  }
+
+  /**
+   * The `scale` subresource as an autoscaling/v1 Scale: `kubectl scale` PATCHes `.../scale` and decodes the
+   * answer as a Scale, failing with "no kind Deployment is registered" when it gets the workload back.
+   */
+  getScale(type: ResourceType, namespace: string, name: string): KubeObject {
+    const object = this.tryGet(type, namespace, name);
+    if (!object) throw notFound(type.plural, type.group, name);
+    return toScale(object);
+  }
+
+  /** PUT (contentType undefined) or PATCH of a Scale: only `spec.replicas` reaches the workload. */
+  writeScale(type: ResourceType, namespace: string, name: string, contentType: string | undefined, body: string, options: WriteOptions = {}): WriteResult {
+    const current = this.tryGet(type, namespace, name);
+    if (!current) throw notFound(type.plural, type.group, name);
+    const scale = toScale(current);
+    const parsed = parseJson(body);
+    const mediaType = contentType?.split(';')[0]!.trim();
+    let next: KubeObject;
+    if (mediaType === undefined || mediaType === PATCH_TYPES.merge || mediaType === PATCH_TYPES.strategic) {
+      // A Scale has no lists, so a strategic merge patch is a merge patch.
+      next = (mediaType === undefined ? parsed : mergePatch(scale, parsed)) as KubeObject;
+    } else if (mediaType === PATCH_TYPES.json && Array.isArray(parsed)) {
+      try {
+        next = fastJsonPatch.applyPatch(scale, parsed as fastJsonPatch.Operation[], true, false).newDocument;
+      } catch (error) {
+        throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${(error as Error).message.split('\n')[0]}`);
+      }
+    } else {
+      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.json}, ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}`);
+    }
+    const rv = next?.metadata?.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) throw conflict(type.plural, type.group, name);
+    // Scale.spec.replicas is `omitempty`: client-go's PUT of a scale to zero leaves it out.
+    const replicas = (next?.spec as {replicas?: unknown} | undefined)?.replicas ?? 0;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+      throw invalid('Scale', 'autoscaling', name, [
+        {reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`},
+      ]);
+    }
+    const result = this.patch(type, namespace, name, PATCH_TYPES.merge, JSON.stringify({spec: {replicas}}), {...options, subresource: 'scale'});
+    return {...result, object: toScale(result.object)};
   }
 
   private apply(
@@ -610,6 +654,36 @@ function defaultPodSpec(spec: Record<string, any> | undefined): void {
     for (const port of container.ports ?? []) port.protocol ??= 'TCP';
     container.imagePullPolicy ??= 'IfNotPresent';
   }
+}
+
+function toScale(object: KubeObject): KubeObject {
+  const spec = object.spec as {replicas?: number; selector?: LabelSelector} | undefined;
+  const status = object.status as {replicas?: number} | undefined;
+  const {name, namespace, uid, resourceVersion, creationTimestamp} = object.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {name, namespace, uid, resourceVersion, creationTimestamp},
+    spec: {replicas: spec?.replicas ?? 0},
+    status: {replicas: status?.replicas ?? 0, selector: selectorString(spec?.selector)},
+  };
+}
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{key: string; operator: string; values?: string[]}>;
+}
+
+/** metav1.FormatLabelSelector: what Scale.status.selector carries. */
+function selectorString(selector: LabelSelector | undefined): string {
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const {key, operator, values = []} of selector?.matchExpressions ?? []) {
+    if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);
+    else if (operator === 'NotIn') parts.push(`${key} notin (${values.join(',')})`);
+    else if (operator === 'Exists') parts.push(key);
+    else if (operator === 'DoesNotExist') parts.push(`!${key}`);
+  }
+  return parts.join(',');
 }
 
 /** Generation follows changes to anything but metadata and status. */

@@ -48,7 +48,8 @@ export function aggregatedDiscovery(registry: TypeRegistry, core: boolean, forma
             ? {
                 subresources: type.subresources.map(subresource => ({
                   subresource,
-                  responseKind: {group, version, kind: subresource === 'scale' ? 'Scale' : type.kind},
+                  // scale answers autoscaling/v1 Scale; client-go's scale client converts its updates to this GVK.
+                  responseKind: subresource === 'scale' ? {group: 'autoscaling', version: 'v1', kind: 'Scale'} : {group, version, kind: type.kind},
                   verbs: ['get', 'patch', 'update'],
                 })),
               }

@@ -1,3 +1,5 @@
+import {qualifiedResource} from './status.ts';
+
 /**
  * Fault injection and the request journal: how tests make the simulator misbehave the way a real
  * cluster does (conflicts, throttling, RBAC, dropped connections) and check what clients sent.
@@ -107,7 +109,10 @@ export class FaultInjector {
         (d.namespace === undefined || d.namespace === attributes.namespace),
     );
     if (!denied) return undefined;
-    const subject = attributes.name ? `${attributes.resource} "${attributes.name}"` : attributes.resource;
+    // kube-apiserver's NewForbidden names the group-qualified resource (`virtualservices.networking.istio.io`),
+    // as NotFound does; only core resources stay bare.
+    const qualified = qualifiedResource(attributes.resource, attributes.group);
+    const subject = attributes.name ? `${qualified} "${attributes.name}"` : qualified;
     const scope = attributes.namespace ? `in the namespace "${attributes.namespace}"` : 'at the cluster scope';
     const resource = attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes.resource;
     return `${subject} is forbidden: User "${user}" cannot ${attributes.verb} resource "${resource}" in API group "${attributes.group}" ${scope}`;

@@ -253,6 +253,15 @@ export async function startSimServer(
     if (type.namespaced && !route.namespace && req.method !== 'GET') {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     }
+    if (route.subresource === 'scale' && route.name) {
+      // The scale subresource speaks autoscaling/v1 Scale, not the workload (kubectl scale decodes a Scale).
+      if (req.method === 'GET') return {status: 200, body: cluster.getScale(type, namespace, route.name)};
+      if (req.method === 'PUT' || req.method === 'PATCH') {
+        const contentType = req.method === 'PUT' ? undefined : (req.headers['content-type'] ?? '');
+        const result = cluster.writeScale(type, namespace, route.name, contentType, rawBody, writeOptions);
+        return objectReply(200, result.object, result.warnings);
+      }
+    }
     switch (req.method) {
       case 'GET': {
         if (route.name) {

@@ -89,8 +89,30 @@ export function decodeProtobufObject(body: Buffer): KubeObject | undefined {
   const typeMeta = fields(bytesOf(envelope, 1)[0] ?? new Uint8Array());
   const apiVersion = text(bytesOf(typeMeta, 1)[0] ?? new Uint8Array());
   const kind = text(bytesOf(typeMeta, 2)[0] ?? new Uint8Array());
-  if (!METADATA_ONLY_KINDS.has(kind)) return undefined;
   const raw = fields(bytesOf(envelope, 2)[0] ?? new Uint8Array());
+  // `kubectl auth can-i` sends its SelfSubjectAccessReview as protobuf only; without it the command fails with 415.
+  if (kind === 'SelfSubjectAccessReview') return {apiVersion, kind, metadata: {}, spec: decodeAccessReviewSpec(bytesOf(raw, 2)[0])};
+  if (!METADATA_ONLY_KINDS.has(kind)) return undefined;
   const metadata = decodeObjectMeta(bytesOf(raw, 1)[0] ?? new Uint8Array());
   return {apiVersion, kind, metadata};
+}
+
+/** authorization/v1 SelfSubjectAccessReviewSpec: resourceAttributes = 1, nonResourceAttributes = 2. */
+function decodeAccessReviewSpec(buf: Uint8Array | undefined): Record<string, unknown> {
+  const spec = fields(buf ?? new Uint8Array());
+  const strings = (b: Uint8Array | undefined, names: string[]) => {
+    const all = fields(b ?? new Uint8Array());
+    const out: Record<string, string> = {};
+    names.forEach((name, i) => {
+      const value = bytesOf(all, i + 1)[0];
+      if (value && name) out[name] = text(value);
+    });
+    return out;
+  };
+  const resource = bytesOf(spec, 1)[0];
+  const nonResource = bytesOf(spec, 2)[0];
+  return {
+    ...(resource ? {resourceAttributes: strings(resource, ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'])} : {}),
+    ...(nonResource ? {nonResourceAttributes: strings(nonResource, ['path', 'verb'])} : {}),
+  };
 }

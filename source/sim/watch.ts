@@ -35,6 +35,10 @@ export function serveWatch(
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
+  // Send the headers now, as kube-apiserver does: client-node's Watch awaits the response headers
+  // before returning its AbortController, so a quiet watch (resumed at the current resourceVersion)
+  // would otherwise never start.
+  res.flushHeaders();
   const write = (eventType: string, object: unknown) => {
     res.write(`${JSON.stringify({type: eventType, object})}\n`);
   };

@@ -69,31 +69,43 @@ export const sidecarInjectorHook: AdmissionHook = (type, pod, cluster) => {
   const metadataEnv = Object.entries(proxyMetadata(cluster)).map(([name, value]) => ({name, value: String(value)}));
   const revision = namespaceLabels(cluster, pod.metadata.namespace)['istio.io/rev'] ?? labels['istio.io/rev'] ?? 'default';
   const appName = labels.app ?? pod.metadata.generateName?.replace(/-$/, '') ?? pod.metadata.name ?? '';
-  spec.initContainers = [
-    ...(spec.initContainers ?? []),
-    {
-      name: 'istio-validation',
-      image: `docker.io/istio/proxyv2:${version}`,
-      args: ['istio-iptables', '--run-validation', '--skip-rule-apply'],
-      imagePullPolicy: 'IfNotPresent',
-    },
-  ];
-  spec.containers = [
-    ...(spec.containers ?? []),
-    {
-      name: 'istio-proxy',
-      image: `docker.io/istio/proxyv2:${version}`,
-      args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
-      ports: [{containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP'}],
-      env: [
-        {name: 'PILOT_CERT_PROVIDER', value: 'istiod'},
-        {name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012'},
-        {name: 'ISTIO_META_WORKLOAD_NAME', value: appName},
-        ...metadataEnv,
-      ],
-      imagePullPolicy: 'IfNotPresent',
-    },
-  ];
+  // `inject.istio.io/templates: gateway` (the gateway Helm chart) injects into the pod's own istio-proxy
+  // container, with no init container. Appending a second istio-proxy gave gateway pods two containers of
+  // the same name, which a real API server rejects.
+  const templates = String(annotations['inject.istio.io/templates'] ?? 'sidecar').split(',').map(t => t.trim());
+  const gatewayTemplate = templates.includes('gateway') && !templates.includes('sidecar');
+  if (!gatewayTemplate) {
+    spec.initContainers = [
+      ...(spec.initContainers ?? []),
+      {
+        name: 'istio-validation',
+        image: `docker.io/istio/proxyv2:${version}`,
+        args: ['istio-iptables', '--run-validation', '--skip-rule-apply'],
+        imagePullPolicy: 'IfNotPresent',
+      },
+    ];
+  }
+  const proxy: Spec = {
+    name: 'istio-proxy',
+    image: `docker.io/istio/proxyv2:${version}`,
+    args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
+    ports: [{containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP'}],
+    env: [
+      {name: 'PILOT_CERT_PROVIDER', value: 'istiod'},
+      {name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012'},
+      {name: 'ISTIO_META_WORKLOAD_NAME', value: appName},
+      ...metadataEnv,
+    ],
+    imagePullPolicy: 'IfNotPresent',
+  };
+  const existing = (spec.containers ?? []).findIndex((c: Spec) => c.name === 'istio-proxy');
+  if (existing >= 0) {
+    // As Istio merges its template with the pod's container: the pod's fields win, except `image: auto`.
+    const own = spec.containers[existing] as Spec;
+    spec.containers[existing] = {...proxy, ...own, image: own.image && own.image !== 'auto' ? own.image : proxy.image};
+  } else {
+    spec.containers = [...(spec.containers ?? []), proxy];
+  }
   pod.metadata.labels = {
     ...labels,
     'security.istio.io/tlsMode': 'istio',
@@ -107,7 +119,7 @@ export const sidecarInjectorHook: AdmissionHook = (type, pod, cluster) => {
     'prometheus.io/port': '15020',
     'prometheus.io/scrape': 'true',
     'sidecar.istio.io/status': JSON.stringify({
-      initContainers: ['istio-validation'],
+      initContainers: gatewayTemplate ? null : ['istio-validation'],
       containers: ['istio-proxy'],
       volumes: ['workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert'],
       imagePullSecrets: null,

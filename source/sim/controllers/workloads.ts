@@ -12,6 +12,7 @@ const DAEMONSETS = typeKey('apps', 'daemonsets');
 const PODS = typeKey('', 'pods');
 const NODES = typeKey('', 'nodes');
 const MANAGER = 'kube-controller-manager';
+const REVISION = 'deployment.kubernetes.io/revision';
 
 type Spec = Record<string, any>;
 
@@ -40,7 +41,25 @@ function controllerOf(object: KubeObject): OwnerReference | undefined {
 
 /** Like the pod-template-hash label: changes exactly when the pod template changes. */
 export function templateHash(template: unknown): string {
-  return createHash('sha256').update(JSON.stringify(template ?? {})).digest('hex').slice(0, 10);
+  return createHash('sha256').update(JSON.stringify(canonical(template ?? {}))).digest('hex').slice(0, 10);
+}
+
+/**
+ * Key order and Go's empty values (`creationTimestamp: null`, `resources: {}`) do not change a template:
+ * `kubectl rollout undo` sends an old ReplicaSet's template back re-serialized by Go, and must land on
+ * that ReplicaSet again rather than create a new one.
+ */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const item = canonical((value as Record<string, unknown>)[key]);
+    if (item === null || item === undefined) continue;
+    if (typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length === 0) continue;
+    out[key] = item;
+  }
+  return out;
 }
 
 function podsOwnedBy(cluster: SimCluster, owner: KubeObject): KubeObject[] {
@@ -92,7 +111,12 @@ function reconcileDeployment(cluster: SimCluster, deployment: KubeObject): void 
   const hash = templateHash(template);
   const owned = cluster.store.list(REPLICASETS, deployment.metadata.namespace).filter(rs => controlledBy(rs, deployment));
   let current = owned.find(rs => rs.metadata.labels?.['pod-template-hash'] === hash);
-  const revision = 1 + Math.max(0, ...owned.map(rs => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0)));
+  const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
+  const revision = 1 + Math.max(0, ...owned.filter(rs => rs !== current).map(revisionOf));
+  if (current && revisionOf(current) < revision) {
+    // An old ReplicaSet brought back (`rollout undo`) becomes the newest revision, as in kube-controller-manager.
+    current = cluster.patch(rsType, current.metadata.namespace!, current.metadata.name!, 'application/merge-patch+json', JSON.stringify({metadata: {annotations: {[REVISION]: String(revision)}}}), {fieldManager: MANAGER}).object;
+  }
   if (!current) {
     const labels = {...(template.metadata?.labels ?? {}), 'pod-template-hash': hash};
     current = cluster.create(
@@ -105,7 +129,7 @@ function reconcileDeployment(cluster: SimCluster, deployment: KubeObject): void 
           name: `${deployment.metadata.name}-${hash}`,
           namespace: deployment.metadata.namespace,
           labels,
-          annotations: {'deployment.kubernetes.io/revision': String(revision)},
+          annotations: {[REVISION]: String(revision)},
           ownerReferences: [ownerRef(deployment)],
         },
         spec: {
@@ -148,6 +172,12 @@ function reconcileDeployment(cluster: SimCluster, deployment: KubeObject): void 
       {type: 'Progressing', status: 'True', reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message: complete ? `ReplicaSet "${current.metadata.name}" has successfully progressed.` : `ReplicaSet "${current.metadata.name}" is progressing.`, lastUpdateTime: since('Progressing', 'True'), lastTransitionTime: since('Progressing', 'True')},
     ],
   });
+  // The Deployment carries its current revision: `kubectl rollout undo` JSON-patches `replace /metadata/annotations`,
+  // which fails on a Deployment without annotations.
+  const currentRevision = String(revisionOf(current));
+  if (deployment.metadata.annotations?.[REVISION] !== currentRevision) {
+    cluster.patch(type(cluster, 'apps', 'deployments'), deployment.metadata.namespace!, deployment.metadata.name!, 'application/merge-patch+json', JSON.stringify({metadata: {annotations: {[REVISION]: currentRevision}}}), {fieldManager: MANAGER});
+  }
 }
 
 // ---- ReplicaSet → Pods ---------------------------------------------------------------------------

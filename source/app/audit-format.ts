@@ -1,0 +1,73 @@
+import type {AuditReport, CheckStatus, Finding, Severity} from '../core/audit/types.ts';
+import type {Style} from './style.ts';
+
+const CHECK_MARK: Record<CheckStatus, string> = {pass: '✔', warn: '!', fail: '✘', unverified: '?'};
+const SEVERITY_LABEL: Record<Severity, string> = {blocker: 'Blocker', warning: 'Warning', info: 'Info'};
+const SECTION: Record<Severity, string> = {blocker: 'Blockers', warning: 'Warnings', info: 'To convert and to know'};
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map(line => `${prefix}${line}`)
+    .join('\n');
+}
+
+/** `Warning [policy/l7-authorization] (AuthorizationPolicy bookinfo/x) message`, as istioctl analyze writes. */
+export function findingLine(finding: Finding, style: Style): string {
+  const r = finding.resource;
+  const label = SEVERITY_LABEL[finding.severity];
+  const colour = finding.severity === 'blocker' ? (t: string) => style.bold(style.red(t)) : finding.severity === 'warning' ? style.yellow : style.cyan;
+  const resource = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+  // Messages name their resource so they stand alone in JSON; the line already shows it in brackets.
+  const message = finding.message.startsWith(`${resource} `) ? finding.message.slice(resource.length + 1) : finding.message;
+  return `${colour(label)} [${finding.id}] (${resource}) ${message}`;
+}
+
+export function formatAudit(report: AuditReport, style: Style): string {
+  const out: string[] = [];
+  const c = report.cluster;
+  const istio = c.istio.length ? c.istio.map(i => `${i.version ?? '?'} (revision ${i.revision})`).join(', ') : 'not found';
+  out.push(`${style.bold('Cluster')}  context ${c.context} · ${c.server} · Kubernetes ${c.kubernetesVersion} · Istio ${istio} · installed with ${c.installMethod}`);
+  out.push('');
+  out.push(style.bold('Environment'));
+  const width = Math.max(...report.checks.map(k => k.id.length));
+  for (const check of report.checks) {
+    const mark = CHECK_MARK[check.status];
+    const coloured = check.status === 'pass' ? style.green(mark) : check.status === 'fail' ? style.red(mark) : style.yellow(mark);
+    out.push(`  ${coloured} ${check.id.padEnd(width)}  ${check.message}`);
+    if (check.remedy && check.status !== 'pass') out.push(style.dim(indent(check.remedy, `      ${' '.repeat(width - width)}`)));
+  }
+  for (const severity of ['blocker', 'warning', 'info'] as const) {
+    const group = report.findings.filter(f => f.severity === severity);
+    if (group.length === 0) continue;
+    out.push('');
+    out.push(style.bold(`${SECTION[severity]} (${group.length})`));
+    for (const finding of group) {
+      out.push(`  ${findingLine(finding, style)}`);
+      if (finding.namespaces.length) out.push(style.dim(`      namespaces: ${summarizeList(finding.namespaces)}`));
+      out.push(style.dim(indent(`fix: ${finding.remedy}`, '      ')));
+    }
+  }
+  out.push('');
+  out.push(style.bold('Namespaces'));
+  const nameWidth = Math.max(4, ...report.namespaces.map(n => n.name.length));
+  out.push(style.dim(`  ${'NAME'.padEnd(nameWidth)}  ${'MODE'.padEnd(7)}  ${'READINESS'.padEnd(14)}  REASONS`));
+  for (const ns of report.namespaces) {
+    const readiness = ns.readiness === 'blocked' ? style.red(ns.readiness.padEnd(14)) : ns.readiness === 'needs-waypoint' ? style.yellow(ns.readiness.padEnd(14)) : style.green(ns.readiness.padEnd(14));
+    out.push(`  ${ns.name.padEnd(nameWidth)}  ${ns.mode.padEnd(7)}  ${readiness}  ${ns.reasons.join(', ')}`);
+  }
+  out.push('');
+  out.push(summaryLine(report));
+  return `${out.join('\n')}\n`;
+}
+
+export function summaryLine(report: AuditReport): string {
+  const count = (s: Severity) => report.findings.filter(f => f.severity === s).length;
+  const ready = (r: string) => report.namespaces.filter(n => n.readiness === r).length;
+  const failed = report.checks.filter(c => c.status === 'fail').length;
+  return `${count('blocker')} blocker${count('blocker') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${failed} failed check${failed === 1 ? '' : 's'}; namespaces: ${ready('ready')} ready, ${ready('needs-waypoint')} need a waypoint, ${ready('blocked')} blocked, ${ready('done')} done`;
+}
+
+function summarizeList(items: string[], max = 8): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}

@@ -1,0 +1,90 @@
+import type {KubeClient} from '../../kube/client.ts';
+import {loadInventory, type Inventory} from '../inventory.ts';
+import {blockerFindings} from './blockers.ts';
+import {findingDefinition} from './catalogue.ts';
+import {AUDIT_KINDS, buildContext, type AuditContext} from './context.ts';
+import {runEnvironmentChecks} from './env-checks.ts';
+import {bypassFindings, envoyFilterFindings, routeMixFindings} from './limitations.ts';
+import {policyFindings, waypointIdentityFindings} from './policies.ts';
+import {riskFindings, trafficPolicyFindings} from './risks.ts';
+import {routeFindings} from './routes.ts';
+import type {AuditReport, Finding, NamespaceReadiness} from './types.ts';
+
+const SEVERITY_ORDER = {blocker: 0, warning: 1, info: 2} as const;
+
+/** Reads the cluster (one paginated LIST per kind) and audits it. */
+export async function auditCluster(client: KubeClient): Promise<AuditReport> {
+  const version = await client.version();
+  const inventory = await loadInventory(client, AUDIT_KINDS);
+  return auditInventory(inventory, {context: client.endpoint.context, server: client.endpoint.server, kubernetesVersion: version.gitVersion});
+}
+
+/** The audit itself: pure, from an inventory to a report. */
+export function auditInventory(inventory: Inventory, cluster: {context: string; server: string; kubernetesVersion: string}): AuditReport {
+  const ctx = buildContext(inventory);
+  const primary = [...blockerFindings(ctx), ...policyFindings(ctx), ...routeFindings(ctx), ...envoyFilterFindings(ctx), ...routeMixFindings(ctx), ...riskFindings(ctx)];
+  const waypointNamespaces = namespacesNeedingWaypoint(ctx, primary);
+  const findings = sortFindings([
+    ...primary,
+    ...waypointIdentityFindings(ctx, waypointNamespaces),
+    ...bypassFindings(ctx, waypointNamespaces),
+    ...trafficPolicyFindings(ctx, waypointNamespaces),
+  ]);
+  return {
+    cluster: {
+      ...cluster,
+      istio: ctx.controlPlanes.map(c => ({revision: c.revision, version: c.version, namespace: c.namespace, deployment: c.deployment})),
+      installMethod: ctx.installMethod,
+    },
+    checks: runEnvironmentChecks(ctx, cluster),
+    findings,
+    namespaces: readiness(ctx, findings),
+  };
+}
+
+function namespacesNeedingWaypoint(ctx: AuditContext, findings: Finding[]): Set<string> {
+  const out = new Set<string>();
+  for (const finding of findings) {
+    if (!findingDefinition(finding.id)?.needsWaypoint) continue;
+    for (const ns of finding.namespaces) if (ctx.modes.has(ns)) out.add(ns);
+  }
+  return out;
+}
+
+/**
+ * Per namespace: where it is now and whether it can move. Blockers win over waypoint needs; a
+ * namespace already in ambient is done whatever else is found.
+ */
+export function readiness(ctx: AuditContext, findings: Finding[]): NamespaceReadiness[] {
+  const blockers = new Map<string, Set<string>>();
+  const waypoint = new Map<string, Set<string>>();
+  for (const finding of findings) {
+    const definition = findingDefinition(finding.id);
+    const target = finding.severity === 'blocker' ? blockers : definition?.needsWaypoint ? waypoint : undefined;
+    if (!target) continue;
+    for (const ns of finding.namespaces) {
+      const set = target.get(ns) ?? new Set<string>();
+      set.add(finding.id);
+      target.set(ns, set);
+    }
+  }
+  return ctx.namespaces
+    .map(ns => ns.metadata.name)
+    .sort()
+    .map(name => {
+      const mode = ctx.modes.get(name)!;
+      if (mode === 'ambient') return {name, mode, readiness: 'done' as const, reasons: []};
+      const blocking = blockers.get(name);
+      if (blocking) return {name, mode, readiness: 'blocked' as const, reasons: [...blocking].sort()};
+      const needs = waypoint.get(name);
+      if (needs) return {name, mode, readiness: 'needs-waypoint' as const, reasons: [...needs].sort()};
+      return {name, mode, readiness: 'ready' as const, reasons: []};
+    });
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const key = (f: Finding) => `${f.resource.namespace ?? ''}/${f.resource.kind}/${f.resource.name}/${f.field ?? ''}`;
+  return findings.sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id) || key(a).localeCompare(key(b)),
+  );
+}

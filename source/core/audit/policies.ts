@@ -1,0 +1,136 @@
+import {analyzeAuthorizationPolicy} from '../authorization.ts';
+import {FINDINGS} from './catalogue.ts';
+import {describe, refOf, type AuditContext} from './context.ts';
+import {makeFinding} from './finding.ts';
+import type {Finding} from './types.ts';
+
+/** What ztunnel makes of the policy if the sidecars go before a waypoint takes over. */
+const WITHOUT_WAYPOINT: Record<string, string> = {
+  unchanged: 'a waypoint must enforce them',
+  'allow-rules-dropped': 'without a waypoint the rules using them never match, and callers they allowed are denied',
+  'deny-all': 'without a waypoint no rule can match and the workloads deny all traffic',
+  'deny-broadened': 'without a waypoint ztunnel drops those conditions and the DENY matches more than intended',
+  'deny-rules-dropped': 'without a waypoint some DENY rules never match, so less is denied',
+  'deny-fails-open': 'without a waypoint the DENY enforces nothing',
+  'not-enforced': 'without a waypoint nothing enforces it',
+};
+
+const hasTargetRefs = (spec: any) => Boolean(spec?.targetRef || (spec?.targetRefs ?? []).length);
+
+/**
+ * Policies that ztunnel cannot enforce once the sidecars are gone: L7 AuthorizationPolicies, CUSTOM and
+ * AUDIT actions, RequestAuthentication and WasmPlugin. Each needs a waypoint and a targetRefs copy.
+ */
+export function policyFindings(ctx: AuditContext): Finding[] {
+  const out: Finding[] = [];
+  for (const policy of ctx.items('authorizationPolicy')) {
+    const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
+    if (analysis.attachment === 'targetRefs') continue;
+    const namespaces = analysis.attachment === 'root-namespace' ? ctx.meshNamespaces : [policy.metadata.namespace!];
+    const scope: Finding['scope'] = analysis.attachment === 'root-namespace' ? 'mesh' : analysis.attachment === 'namespace' ? 'namespace' : 'workload';
+    const where = {namespaces, resource: refOf(policy), scope};
+    if (analysis.action === 'CUSTOM' || analysis.action === 'AUDIT') {
+      out.push(
+        makeFinding(FINDINGS.customOrAudit, {
+          ...where,
+          message: `${describe(policy)} uses action ${analysis.action}: ztunnel rejects it, so it would stop being enforced (fail-open${analysis.action === 'CUSTOM' ? ' for external authorization' : ''})`,
+          remedy: 'move it to the waypoint with targetRefs (the plan makes the copy)',
+          field: 'spec.action',
+        }),
+      );
+    } else if (analysis.layer === 'L7') {
+      out.push(
+        makeFinding(FINDINGS.l7Authorization, {
+          ...where,
+          message: `${describe(policy)} uses L7 fields ztunnel cannot enforce (${analysis.l7Fields.join(', ')}); ${WITHOUT_WAYPOINT[analysis.ambientEffect]}`,
+          remedy: 'attach a copy to the waypoint with targetRefs and delete the original right after the pods restart without sidecars (the plan does both)',
+          field: analysis.l7Fields[0]?.split('=')[0],
+        }),
+      );
+      if (analysis.ambientEffect === 'deny-fails-open') {
+        out.push(
+          makeFinding(FINDINGS.l7DenyFailsOpen, {
+            ...where,
+            message: `${describe(policy)} is a DENY none of whose rules can match once ztunnel drops the L7 conditions: without a waypoint it stops enforcing (fail-open)`,
+            remedy: 'keep the waypoint copy in place before the sidecars go; never leave this namespace in ambient without its waypoint',
+          }),
+        );
+      }
+    }
+    if (analysis.reviewFields.length > 0) {
+      out.push(
+        makeFinding(FINDINGS.reviewPolicy, {
+          ...where,
+          message: `${describe(policy)} uses ${analysis.reviewFields.join(', ')}, which ztunnel neither converts nor reports`,
+          remedy: 'check by hand what this policy should do in ambient mode; consider moving it to the waypoint',
+          field: analysis.reviewFields[0],
+        }),
+      );
+    }
+    if (analysis.dryRun) {
+      out.push(
+        makeFinding(FINDINGS.dryRunPolicy, {
+          ...where,
+          message: `${describe(policy)} is a dry-run policy: ztunnel skips dry-run policies unless AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY is set`,
+          remedy: 'nothing changes for traffic; its dry-run logs stop unless you enable the flag on ztunnel',
+        }),
+      );
+    }
+  }
+  for (const auth of ctx.items('requestAuthentication')) {
+    if (hasTargetRefs(auth.spec)) continue;
+    const root = auth.metadata.namespace === ctx.rootNamespace && !auth.spec?.selector;
+    out.push(
+      makeFinding(FINDINGS.requestAuthentication, {
+        message: `${describe(auth)} validates JWTs in the sidecar: nothing validates them on ambient pods without a waypoint`,
+        remedy: 'attach a copy to the waypoint with targetRefs (the plan makes it), and move requestPrincipals-based policies with it',
+        namespaces: root ? ctx.meshNamespaces : [auth.metadata.namespace!],
+        resource: refOf(auth),
+        scope: root ? 'mesh' : auth.spec?.selector ? 'workload' : 'namespace',
+      }),
+    );
+  }
+  for (const plugin of ctx.items('wasmPlugin')) {
+    if (hasTargetRefs(plugin.spec)) continue;
+    const root = plugin.metadata.namespace === ctx.rootNamespace && !plugin.spec?.selector;
+    out.push(
+      makeFinding(FINDINGS.wasmPlugin, {
+        message: `${describe(plugin)} runs in the sidecar: ambient pods have no Envoy to run it without a waypoint`,
+        remedy: 'attach a copy to the waypoint with targetRefs (Alpha on waypoints; the plan makes it)',
+        namespaces: root ? ctx.meshNamespaces : [plugin.metadata.namespace!],
+        resource: refOf(plugin),
+        scope: root ? 'mesh' : plugin.spec?.selector ? 'workload' : 'namespace',
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * Second pass, once we know which namespaces get a waypoint: selector L4 ALLOW policies that name their
+ * callers will see the waypoint's identity instead, and reject its traffic.
+ */
+export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  for (const policy of ctx.items('authorizationPolicy')) {
+    const namespace = policy.metadata.namespace!;
+    if (!waypointNamespaces.has(namespace)) continue;
+    const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
+    if (analysis.attachment === 'targetRefs' || analysis.layer !== 'L4' || analysis.action !== 'ALLOW') continue;
+    const sources = ((policy.spec?.rules ?? []) as any[]).flatMap(r => (r?.from ?? []).map((f: any) => f?.source ?? {}));
+    const namesCallers = sources.some(s => s.principals || s.namespaces || s.serviceAccounts);
+    const waypointPrincipal = `cluster.local/ns/${namespace}/sa/waypoint`;
+    const alreadyAllowed = sources.some(s => (s.principals ?? []).includes(waypointPrincipal));
+    if (!namesCallers || alreadyAllowed) continue;
+    out.push(
+      makeFinding(FINDINGS.l4AllowWaypointIdentity, {
+        message: `${describe(policy)} allows callers by identity; once ${namespace} has a waypoint, ztunnel sees the waypoint's identity and this ALLOW would reject it`,
+        remedy: `add the waypoint principal ${waypointPrincipal} to its sources (the plan does this)`,
+        namespaces: [namespace],
+        resource: refOf(policy),
+        scope: policy.spec?.selector ? 'workload' : 'namespace',
+      }),
+    );
+  }
+  return out;
+}
