@@ -5,6 +5,11 @@ import {makeFinding} from './finding.ts';
 import {meshRoutedServices} from './routes.ts';
 import type {Finding} from './types.ts';
 
+/** A few names and how many more: with a thousand namespaces, messages must stay readable. */
+function listSome(names: string[], max = 5): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 /** EnvoyFilters that patch sidecars: silently ignored once the workloads run in ambient mode. */
 export function envoyFilterFindings(ctx: AuditContext): Finding[] {
   const out: Finding[] = [];
@@ -63,7 +68,7 @@ export function bypassFindings(ctx: AuditContext, waypointNamespaces: Set<string
     if (callers.length > 0) {
       out.push(
         makeFinding(FINDINGS.sidecarCallers, {
-          message: `once ${namespace} has a waypoint, calls from sidecar workloads (namespaces ${callers.join(', ')}) tunnel straight to its pods and skip the waypoint's L7 policy and routes until those callers migrate too`,
+          message: `once ${namespace} has a waypoint, calls from sidecar workloads (${callers.length} namespace${callers.length > 1 ? 's' : ''}: ${listSome(callers)}) tunnel straight to its pods and skip the waypoint's L7 policy and routes until those callers migrate too`,
           remedy: 'migrate the callers as well, or plan a maintenance window; add the waypoint-bypass DENY only once every caller is ambient',
           namespaces: [namespace],
           resource: refOfKind('namespace', namespace),
