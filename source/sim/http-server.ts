@@ -489,7 +489,7 @@ function requestBodyText(contentType: string | undefined, body: Buffer): string 
     throw new StatusError(
       415,
       'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the simulator decodes protobuf only for Namespace and ServiceAccount; use kubectl apply -f)',
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the simulator decodes protobuf only for Namespace, ServiceAccount and SelfSubjectAccessReview; use kubectl apply -f)',
     );
   }
   return JSON.stringify(object);
