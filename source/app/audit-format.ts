@@ -48,6 +48,23 @@ export function formatAudit(report: AuditReport, style: Style): string {
       out.push(style.dim(indent(`fix: ${finding.remedy}`, '      ')));
     }
   }
+  // A kind that could not be read makes "no finding" meaningless for what reads it: say so, and which
+  // permission is missing, rather than let a blocked namespace look ready.
+  if (report.unreadable.length > 0) {
+    out.push('');
+    out.push(style.bold(`Could not verify (${report.unreadable.length})`));
+    for (const kind of report.unreadable) {
+      const why = kind.permission
+        ? `no permission to ${kind.permission.verb} ${kind.permission.resource}${kind.permission.group ? `.${kind.permission.group}` : ''}`
+        : kind.message;
+      out.push(`  ${style.yellow(CHECK_MARK.unverified)} ${kind.kind} (${kind.resource}): ${why}`);
+      if (kind.affects.length) out.push(style.dim(`      unverified: ${summarizeList(kind.affects)}`));
+      const fix = kind.permission
+        ? `grant ${kind.permission.verb} on ${kind.permission.resource}${kind.permission.group ? `.${kind.permission.group}` : ''} cluster-wide (read-only) to the user running the audit, then run it again`
+        : 'run the audit again';
+      out.push(style.dim(`      fix: ${fix}`));
+    }
+  }
   out.push('');
   out.push(style.bold('Namespaces'));
   const nameWidth = Math.max(4, ...report.namespaces.map(n => n.name.length));
@@ -65,7 +82,9 @@ export function summaryLine(report: AuditReport): string {
   const count = (s: Severity) => report.findings.filter(f => f.severity === s).length;
   const ready = (r: string) => report.namespaces.filter(n => n.readiness === r).length;
   const failed = report.checks.filter(c => c.status === 'fail').length;
-  return `${count('blocker')} blocker${count('blocker') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${failed} failed check${failed === 1 ? '' : 's'}; namespaces: ${ready('ready')} ready, ${ready('needs-waypoint')} need a waypoint, ${ready('blocked')} blocked, ${ready('done')} done`;
+  const unreadable = report.unreadable.length;
+  const caveat = unreadable ? `; ${unreadable} kind${unreadable === 1 ? '' : 's'} could not be read, so some findings could not be verified` : '';
+  return `${count('blocker')} blocker${count('blocker') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${failed} failed check${failed === 1 ? '' : 's'}; namespaces: ${ready('ready')} ready, ${ready('needs-waypoint')} need a waypoint, ${ready('blocked')} blocked, ${ready('done')} done${caveat}`;
 }
 
 function summarizeList(items: string[], max = 8): string {

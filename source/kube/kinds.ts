@@ -43,12 +43,16 @@ export const KINDS = {
   peerAuthentication: kind('security.istio.io', 'v1', 'PeerAuthentication', 'peerauthentications'),
   requestAuthentication: kind('security.istio.io', 'v1', 'RequestAuthentication', 'requestauthentications'),
   wasmPlugin: kind('extensions.istio.io', 'v1alpha1', 'WasmPlugin', 'wasmplugins'),
+  trafficExtension: kind('extensions.istio.io', 'v1alpha1', 'TrafficExtension', 'trafficextensions'),
   telemetry: kind('telemetry.istio.io', 'v1', 'Telemetry', 'telemetries'),
   // Gateway API
   gateway: kind('gateway.networking.k8s.io', 'v1', 'Gateway', 'gateways'),
   gatewayClass: kind('gateway.networking.k8s.io', 'v1', 'GatewayClass', 'gatewayclasses', false),
   httpRoute: kind('gateway.networking.k8s.io', 'v1', 'HTTPRoute', 'httproutes'),
   grpcRoute: kind('gateway.networking.k8s.io', 'v1', 'GRPCRoute', 'grpcroutes'),
+  // v1 as served by Gateway API v1.6 (standard channel); installs serving only v1alpha2 read as not installed.
+  tcpRoute: kind('gateway.networking.k8s.io', 'v1', 'TCPRoute', 'tcproutes'),
+  tlsRoute: kind('gateway.networking.k8s.io', 'v1', 'TLSRoute', 'tlsroutes'),
   referenceGrant: kind('gateway.networking.k8s.io', 'v1beta1', 'ReferenceGrant', 'referencegrants'),
 } as const;
 

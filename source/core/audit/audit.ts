@@ -9,6 +9,7 @@ import {policyFindings, waypointIdentityFindings} from './policies.ts';
 import {riskFindings, trafficPolicyFindings} from './risks.ts';
 import {routeFindings} from './routes.ts';
 import type {AuditReport, Finding, NamespaceReadiness} from './types.ts';
+import {unreadableKinds} from './unreadable.ts';
 
 const SEVERITY_ORDER = {blocker: 0, warning: 1, info: 2} as const;
 
@@ -21,7 +22,11 @@ export async function auditCluster(client: KubeClient): Promise<AuditReport> {
 
 /** The audit itself: pure, from an inventory to a report. */
 export function auditInventory(inventory: Inventory, cluster: {context: string; server: string; kubernetesVersion: string}): AuditReport {
-  const ctx = buildContext(inventory);
+  return auditContext(buildContext(inventory), cluster);
+}
+
+/** The audit over an already indexed inventory (the planner shares its index). */
+export function auditContext(ctx: AuditContext, cluster: {context: string; server: string; kubernetesVersion: string}): AuditReport {
   const primary = [...blockerFindings(ctx), ...policyFindings(ctx), ...routeFindings(ctx), ...envoyFilterFindings(ctx), ...routeMixFindings(ctx), ...riskFindings(ctx)];
   const waypointNamespaces = namespacesNeedingWaypoint(ctx, primary);
   const findings = sortFindings([
@@ -39,6 +44,7 @@ export function auditInventory(inventory: Inventory, cluster: {context: string; 
     checks: runEnvironmentChecks(ctx, cluster),
     findings,
     namespaces: readiness(ctx, findings),
+    unreadable: unreadableKinds(ctx.inventory),
   };
 }
 

@@ -31,7 +31,11 @@ function vmWorkloads(ctx: AuditContext): Finding[] {
   for (const entry of ctx.items('workloadEntry')) {
     const annotations = entry.metadata.annotations ?? {};
     const autoRegistered = ['istio.io/autoRegistrationGroup', 'istio.io/workloadController', 'istio.io/connectedAt'].some(a => a in annotations);
-    const runsProxy = Boolean(entry.spec?.serviceAccount) && entry.metadata.labels?.['security.istio.io/tlsMode'] === 'istio';
+    // The endpoint's labels are spec.labels (metadata.labels only label the object), and Istio reads the
+    // tlsMode there, defaulting it to istio when a service account is set (serviceentry/conversion.go
+    // getTLSModeFromWorkloadEntry). Reading metadata.labels alone missed every hand-written VM entry.
+    const tlsMode = entry.spec?.labels?.['security.istio.io/tlsMode'] ?? entry.metadata.labels?.['security.istio.io/tlsMode'] ?? 'istio';
+    const runsProxy = Boolean(entry.spec?.serviceAccount) && tlsMode === 'istio';
     if (autoRegistered || runsProxy) {
       out.push(
         makeFinding(FINDINGS.vmWorkloads, {

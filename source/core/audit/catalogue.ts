@@ -72,6 +72,13 @@ export const FINDINGS = {
   trafficPolicyWithoutWaypoint: finding('risk/destinationrule-without-waypoint', 'info', 'DestinationRule traffic policy needs a waypoint', false),
   dryRunPolicy: finding('risk/dry-run-policy', 'info', 'Dry-run AuthorizationPolicy is skipped by ztunnel', false),
   reviewPolicy: finding('risk/policy-needs-review', 'warning', 'AuthorizationPolicy field ztunnel does not convert', false),
+  // What planning finds when it maps policies and routes onto a waypoint.
+  policySelectsPartOfService: finding('plan/policy-selects-part-of-service', 'blocker', 'Policy selects only some pods of a Service', false),
+  policySelectsNothing: finding('plan/policy-selects-nothing', 'info', 'Policy selects no workload', false),
+  meshWidePolicy: finding('plan/mesh-wide-policy', 'warning', 'Mesh-wide policy needs a GatewayClass attachment', false),
+  subsetNotMapped: finding('plan/subset-not-mapped', 'blocker', 'Subset cannot become a version Service', false),
+  routeKept: finding('plan/virtualservice-kept', 'warning', 'VirtualService kept because it cannot be converted faithfully', false),
+  routeMeaningChanges: finding('plan/route-meaning-changes', 'warning', 'Converted route behaves slightly differently', false),
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingKey = keyof typeof FINDINGS;

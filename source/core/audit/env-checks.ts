@@ -195,6 +195,8 @@ const checks: Array<{id: string; needs: KindName[]; run: Check}> = [
     run: ctx => {
       const stale = ctx.items('pod').filter(p => hasSidecar(p) && !isMeshInfrastructure(p) && !sidecarHasHbone(p));
       const total = ctx.items('pod').filter(p => hasSidecar(p) && !isMeshInfrastructure(p)).length;
+      // "all 0 sidecars carry ..." read as if something had been checked.
+      if (total === 0) return pass('no sidecar to restart: no workload runs an Istio sidecar');
       if (stale.length === 0) return pass(`all ${total} sidecars carry ISTIO_META_ENABLE_HBONE=true`);
       const namespaces = [...new Set(stale.map(p => p.metadata.namespace!))].sort();
       const shown = stale.slice(0, 5).map(p => `${p.metadata.namespace}/${p.metadata.name}`).join(', ');
@@ -224,6 +226,11 @@ const checks: Array<{id: string; needs: KindName[]; run: Check}> = [
     },
   },
 ];
+
+/** The checks that read a kind: what a kind that cannot be read leaves unverified. */
+export function checksNeeding(kind: KindName): string[] {
+  return checks.filter(check => check.needs.includes(kind)).map(check => check.id);
+}
 
 export function runEnvironmentChecks(ctx: AuditContext, env: {kubernetesVersion: string}): CheckResult[] {
   return checks.map(check => ({id: check.id, ...(unverifiable(ctx, check.needs) ?? check.run(ctx, env))}));

@@ -1,6 +1,6 @@
 import {hasSidecar} from '../dataplane.ts';
 import {FINDINGS} from './catalogue.ts';
-import {describe, refOf, refOfKind, type AuditContext} from './context.ts';
+import {describe, refOf, refOfKind, selects, type AuditContext} from './context.ts';
 import {makeFinding} from './finding.ts';
 import type {Finding} from './types.ts';
 
@@ -62,8 +62,23 @@ export function riskFindings(ctx: AuditContext): Finding[] {
   }
 
   // One finding per namespace, not per pod: thousands of pods must not mean thousands of lines.
-  for (const namespace of ctx.meshNamespaces) {
-    const merged = ctx.podsIn(namespace).filter(p => hasSidecar(p) && p.metadata.annotations?.['prometheus.io/scrape'] === 'true' && p.metadata.annotations?.['prometheus.io/port'] === '15020');
+  // With enablePrometheusMerge (the default) the injector points prometheus.io/* at :15020 on every
+  // injected pod, so that annotation on a pod says nothing about the application: flagging it flagged
+  // every sidecar namespace. What does: the application asked to be scraped, in its pod template, or in
+  // ISTIO_PROMETHEUS_ANNOTATIONS, where the injector moves the pod's own annotations.
+  const mergeOn = ctx.meshConfig.enablePrometheusMerge !== false;
+  for (const namespace of mergeOn ? ctx.meshNamespaces : []) {
+    const scraped = [...ctx.inNamespace('deployment', namespace), ...ctx.inNamespace('statefulSet', namespace), ...ctx.inNamespace('daemonSet', namespace)]
+      .filter(w => w.spec?.template?.metadata?.annotations?.['prometheus.io/scrape'] === 'true')
+      .map(w => (w.spec?.selector?.matchLabels ?? {}) as Record<string, string>)
+      .filter(selector => Object.keys(selector).length > 0);
+    const merged = ctx.podsIn(namespace).filter(p => {
+      if (!hasSidecar(p) || p.metadata.annotations?.['prometheus.istio.io/merge-metrics'] === 'false') return false;
+      if (p.metadata.annotations?.['prometheus.io/port'] !== '15020') return false;
+      const proxy = ((p.spec?.containers ?? []) as Array<{name: string; env?: Array<{name: string}>}>).find(c => c.name === 'istio-proxy');
+      if (proxy?.env?.some(e => e.name === 'ISTIO_PROMETHEUS_ANNOTATIONS')) return true;
+      return scraped.some(selector => selects(selector, p.metadata.labels));
+    });
     if (merged.length === 0) continue;
     out.push(
       makeFinding(FINDINGS.metricsMerging, {
@@ -91,7 +106,13 @@ export function riskFindings(ctx: AuditContext): Finding[] {
         namespaces: [namespace],
         resource: refOf(workload),
         scope: 'workload',
-        field: inject === 'true' ? 'spec.template.metadata.labels[sidecar.istio.io/inject]' : 'spec.template.metadata.labels[istio.io/rev]',
+        // The label wins over the (deprecated) annotation, as in the injector; name the one that is set.
+        field:
+          inject !== 'true'
+            ? 'spec.template.metadata.labels[istio.io/rev]'
+            : template.labels?.['sidecar.istio.io/inject'] !== undefined
+              ? 'spec.template.metadata.labels[sidecar.istio.io/inject]'
+              : 'spec.template.metadata.annotations[sidecar.istio.io/inject]',
       }),
     );
   }

@@ -46,6 +46,25 @@ export interface NamespaceReadiness {
   reasons: string[];
 }
 
+/**
+ * A kind the audit could not read (403, or another error): the checks and findings that read it could
+ * not be verified, and an empty result for them means nothing. A kind whose CRD is not installed is not
+ * listed: there is nothing of it to read.
+ */
+export interface UnreadableKind {
+  /** e.g. `PeerAuthentication` */
+  kind: string;
+  apiVersion: string;
+  /** e.g. `peerauthentications.security.istio.io` */
+  resource: string;
+  reason: 'forbidden' | 'error';
+  message: string;
+  /** For `forbidden`: the permission that would let the tool read it. */
+  permission?: {verb: string; resource: string; group: string};
+  /** Ids of the checks and findings that could not be verified because of it. */
+  affects: string[];
+}
+
 export interface AuditReport {
   cluster: {
     context: string;
@@ -57,4 +76,6 @@ export interface AuditReport {
   checks: CheckResult[];
   findings: Finding[];
   namespaces: NamespaceReadiness[];
+  /** Kinds that could not be read, and what that leaves unverified; empty when everything was read. */
+  unreadable: UnreadableKind[];
 }

@@ -1,0 +1,124 @@
+/**
+ * `ambient-migrate audit`, the real binary in a child process, as a script or CI runs it: exit codes,
+ * the JSON contract, and colour only where a terminal (or FORCE_COLOR) asks for it.
+ */
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, before, describe, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import {CHECKS, FINDINGS} from '../source/core/audit/catalogue.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = path.join(root, 'bin/ambient-migrate.js');
+const base = path.join(root, 'fixtures/audit/base');
+const ANSI = /\x1b\[[0-9;]*m/;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the binary with stdout and stderr piped (no terminal), asynchronously so that runs overlap. */
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const {KUBECONFIG: _k, FORCE_COLOR: _f, NO_COLOR: _n, ...inherited} = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {cwd: tmp, env: {...inherited, HOME: tmp, ...env}, stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000});
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', chunk => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', code => resolve({code, stdout, stderr}));
+  });
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-cli-audit-'));
+/** `--cluster-from` takes one path: the base and the case file copied into one directory. */
+const blockerCluster = path.join(tmp, 'legacy-disable');
+
+let baseText: Run;
+let baseColour: Run;
+let blockerJson: Run;
+let demoJson: Run;
+
+before(async () => {
+  mkdirSync(blockerCluster);
+  for (const file of readdirSync(base).filter(f => f.endsWith('.yaml'))) copyFileSync(path.join(base, file), path.join(blockerCluster, file));
+  copyFileSync(path.join(root, 'fixtures/audit/cases/peer-auth-disable-namespace/positive.yaml'), path.join(blockerCluster, '50-case.yaml'));
+  [baseText, baseColour, blockerJson, demoJson] = await Promise.all([
+    run(['audit', '--cluster-from', base]),
+    run(['audit', '--cluster-from', base], {FORCE_COLOR: '1'}),
+    run(['audit', '--json', '--cluster-from', blockerCluster]),
+    run(['--demo', 'audit', '--json']),
+  ]);
+});
+
+after(() => {
+  rmSync(tmp, {recursive: true, force: true});
+});
+
+describe('audit command', () => {
+  test('the base cluster: exit 0 and the Environment section, every check passing', () => {
+    assert.equal(baseText.code, 0, baseText.stderr);
+    assert.equal(baseText.stderr, '');
+    const lines = baseText.stdout.split('\n');
+    const start = lines.indexOf('Environment');
+    assert.ok(start > 0, baseText.stdout);
+    for (const check of Object.values(CHECKS)) {
+      assert.ok(lines.slice(start).some(l => l.includes(`✔ ${check.id}`)), `${check.id} passes:\n${baseText.stdout}`);
+    }
+    assert.doesNotMatch(baseText.stdout, /Blockers|Warnings|Could not verify/);
+    assert.match(baseText.stdout, /0 blockers, 0 warnings, 0 failed checks/);
+  });
+
+  test('piped output has no ANSI escapes; FORCE_COLOR=1 colours it', () => {
+    assert.doesNotMatch(baseText.stdout, ANSI);
+    assert.equal(baseColour.code, 0);
+    assert.match(baseColour.stdout, ANSI);
+    assert.equal(baseColour.stdout.replace(new RegExp(ANSI.source, 'g'), '').replace(/:\d+ ·/, ''), baseText.stdout.replace(/:\d+ ·/, ''), 'the same text, coloured');
+  });
+
+  test('--json with a blocker: exactly one JSON object in the documented shape, exit 3', () => {
+    assert.equal(blockerJson.code, 3, blockerJson.stderr);
+    assert.equal(blockerJson.stderr, '');
+    assert.match(blockerJson.stdout, /^\{[\s\S]*\}\n$/);
+    const report = JSON.parse(blockerJson.stdout);
+    assert.deepEqual(Object.keys(report).sort(), ['checks', 'cluster', 'findings', 'namespaces', 'unreadable']);
+    assert.equal(report.cluster.context, 'ambient-migrate-cluster-from');
+    assert.equal(report.cluster.kubernetesVersion, 'v1.32.4');
+    assert.deepEqual(report.checks.map((c: {id: string}) => c.id), Object.values(CHECKS).map(c => c.id));
+    for (const check of report.checks) assert.deepEqual(Object.keys(check).sort(), ['id', 'message', 'remedy', 'status']);
+    assert.ok(report.findings.length > 0);
+    for (const finding of report.findings) {
+      for (const key of ['id', 'severity', 'message', 'remedy', 'namespaces', 'resource']) assert.ok(key in finding, `finding has ${key}`);
+      const {apiVersion, kind, namespace, name, ...rest} = finding.resource;
+      assert.deepEqual(rest, {});
+      assert.ok(apiVersion && kind && name && (namespace === undefined || typeof namespace === 'string'));
+      assert.ok(Array.isArray(finding.namespaces));
+    }
+    const blocker = report.findings.find((f: {id: string}) => f.id === FINDINGS.peerAuthDisable.id);
+    assert.deepEqual(
+      {severity: blocker.severity, namespaces: blocker.namespaces, resource: blocker.resource},
+      {severity: 'blocker', namespaces: ['legacy'], resource: {apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', namespace: 'legacy', name: 'default'}},
+    );
+    for (const ns of report.namespaces) assert.deepEqual(Object.keys(ns).sort(), ['mode', 'name', 'readiness', 'reasons']);
+    const legacy = report.namespaces.find((n: {name: string}) => n.name === 'legacy');
+    assert.deepEqual(legacy, {name: 'legacy', mode: 'sidecar', readiness: 'blocked', reasons: [FINDINGS.peerAuthDisable.id]});
+    assert.deepEqual(report.unreadable, []);
+  });
+
+  test('--demo audit --json exits 3: the legacy namespace disables mTLS', () => {
+    assert.equal(demoJson.code, 3, demoJson.stderr);
+    const report = JSON.parse(demoJson.stdout);
+    const blockers = report.findings.filter((f: {severity: string}) => f.severity === 'blocker');
+    assert.deepEqual(
+      blockers.map((f: {id: string; resource: {namespace: string; name: string}}) => [f.id, `${f.resource.namespace}/${f.resource.name}`]),
+      [[FINDINGS.peerAuthDisable.id, 'legacy/default']],
+    );
+    assert.equal(report.namespaces.find((n: {name: string}) => n.name === 'legacy').readiness, 'blocked');
+  });
+});
