@@ -2,6 +2,11 @@ import {readFileSync} from 'node:fs';
 import {Command, CommanderError, Option} from 'commander';
 import {openCluster, UserFacingError, type ClusterFlags} from './app/cluster-source.ts';
 import {runAudit} from './app/audit-command.ts';
+import {runApply} from './app/apply-command.ts';
+import {runBackup} from './app/backup-command.ts';
+import {runRevert} from './app/revert-command.ts';
+import {runStatus} from './app/status-command.ts';
+import {runPlan} from './app/plan-command.ts';
 import {runSimulatorCommand} from './app/sim-command.ts';
 import {runWizard} from './app/wizard-command.tsx';
 import {KubeError} from './kube/client.ts';
@@ -51,6 +56,50 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('plan')
+    .description('compute the objects and ordered operations that move namespaces to ambient mode; writes nothing')
+    .requiredOption('-n, --namespace <list>', 'namespaces to plan, comma-separated', parseNamespaces)
+    .option('--json', 'print the plan as JSON')
+    .option('--out <dir>', 'also write every created or changed object as YAML, plus plan.json, for GitOps')
+    .action(async (options: {namespace: string[]; json?: boolean; out?: string}, command: Command) => {
+      exitCode = await runPlan({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), namespaces: options.namespace, json: options.json, out: options.out});
+    });
+
+  program
+    .command('backup')
+    .description('save every Istio, Gateway API, namespace, Service and workload object to <workdir>/backups/<time>/, restorable with kubectl apply -f')
+    .action(async (_options: object, command: Command) => {
+      exitCode = await runBackup(checkClusterFlags(command.optsWithGlobals() as GlobalFlags));
+    });
+
+  program
+    .command('apply')
+    .description('migrate namespaces: run (or resume) their plan, journaling every write in <workdir>/state.json')
+    .requiredOption('-n, --namespace <list>', 'namespaces to migrate, comma-separated', parseNamespaces)
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--dry-run', 'send every write with server-side dry run; change nothing')
+    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: boolean}, command: Command) => {
+      exitCode = await runApply({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun});
+    });
+
+  program
+    .command('revert')
+    .description('put namespaces back as they were before ambient-migrate changed them, from the state file')
+    .requiredOption('-n, --namespace <list>', 'namespaces to revert, comma-separated', parseNamespaces)
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .action(async (options: {namespace: string[]; yes?: boolean}, command: Command) => {
+      exitCode = await runRevert({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), namespaces: options.namespace, yes: options.yes});
+    });
+
+  program
+    .command('status')
+    .description('where each namespace stands in the state file, and whether the cluster still agrees')
+    .option('--json', 'print JSON')
+    .action(async (options: {json?: boolean}, command: Command) => {
+      exitCode = await runStatus({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), json: options.json});
+    });
+
+  program
     .command('sim')
     .description('run the simulated Kubernetes API server in the foreground and write a kubeconfig for it')
     .addOption(new Option('--fixtures <path>', 'manifests to seed (a file or a directory); default: the demo cluster'))
@@ -74,6 +123,12 @@ function checkClusterFlags(flags: GlobalFlags): GlobalFlags {
     throw usageError('--kubeconfig/--context choose a real cluster; they cannot be combined with --demo or --cluster-from');
   }
   return flags;
+}
+
+function parseNamespaces(value: string, previous: string[] = []): string[] {
+  const names = value.split(',').map(n => n.trim()).filter(Boolean);
+  if (names.length === 0) throw usageError('-n needs at least one namespace name');
+  return [...previous, ...names];
 }
 
 function parsePort(value: string): number {

@@ -1,0 +1,123 @@
+import {createInterface} from 'node:readline/promises';
+import {applyNamespace, ApplyStopped, type ApplyEvent} from '../core/apply/execute.ts';
+import {verifyNamespace} from '../core/apply/verify.ts';
+import {AUDIT_KINDS} from '../core/audit/context.ts';
+import {loadInventory} from '../core/inventory.ts';
+import {planMigration} from '../core/plan/planner.ts';
+import {recordPlan, type StateDocument} from '../core/state/state.ts';
+import {describeOperation} from './plan-format.ts';
+import {openMigrationSession, type SessionFlags} from './migration-session.ts';
+import {latestBackupFor} from './workdir.ts';
+
+export interface ApplyFlags extends SessionFlags {
+  namespaces: string[];
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & {isTTY?: boolean};
+  interactive: boolean;
+}
+
+const defaultIo = (): Io => ({stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY)});
+
+export function progressLine(event: ApplyEvent): string | undefined {
+  switch (event.type) {
+    case 'operation-started':
+      return undefined;
+    case 'operation-done':
+      return `[${event.namespace}] ${event.index + 1}/${event.total} ${event.record.operation.step}: ${describeOperation(event.record.operation)}${event.alreadyDone ? ' (already done)' : ''}`;
+    case 'waiting':
+      return `[${event.namespace}]   waiting for ${event.what}…`;
+    case 'retrying':
+      return `[${event.namespace}]   retrying (${event.attempt}): ${event.what}`;
+  }
+}
+
+/**
+ * `ambient-migrate apply -n NS --yes`: plans (or resumes) each namespace and runs it, journaling every
+ * write in the state file. Exit 0 done, 1 stopped (the state says where), 2 usage, 3 refused.
+ */
+export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise<number> {
+  if (!flags.yes && !flags.dryRun && !io.interactive) {
+    io.stderr.write('ambient-migrate: apply changes the cluster; pass --yes to confirm (or --dry-run to try it), since there is no terminal to ask\n');
+    return 2;
+  }
+  const session = await openMigrationSession(flags, 'apply', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
+  const controller = new AbortController();
+  const stop = () => {
+    io.stderr.write('\nambient-migrate: stopping after the current operation (the state file keeps the progress)…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', stop);
+  try {
+    const {state, connection} = session;
+    if (!flags.dryRun && !latestBackupFor(session.workdir, session.identity)) {
+      io.stderr.write(`ambient-migrate: error: there is no backup of this cluster in ${session.workdir}: run 'ambient-migrate backup' first (with the same --workdir)\n`);
+      return 1;
+    }
+    const working: StateDocument = flags.dryRun ? structuredClone(state) : state;
+    const toPlan = flags.namespaces.filter(n => !inProgress(working, n));
+    if (toPlan.length > 0) {
+      const inventory = await loadInventory(connection.client, AUDIT_KINDS);
+      const {plan, refused} = planMigration(inventory, {context: session.identity.context, server: session.identity.server, kubernetesVersion: session.kubernetesVersion}, toPlan);
+      for (const r of refused) io.stderr.write(`ambient-migrate: refused: ${r.message}\n`);
+      if (refused.length > 0) return refused.some(r => r.reason === 'unknown') ? 2 : 3;
+      const blockers = plan.findings.filter(f => f.severity === 'blocker');
+      if (blockers.length > 0) {
+        for (const b of blockers) io.stderr.write(`ambient-migrate: refused: [${b.id}] ${b.message}\n`);
+        return 3;
+      }
+      for (const namespace of plan.namespaces) recordPlan(working, namespace, plan.operations.filter(o => o.namespace === namespace), new Date());
+    }
+    const total = flags.namespaces.reduce((n, ns) => n + (working.namespaces[ns]?.operations.filter(o => o.status !== 'done').length ?? 0), 0);
+    if (!flags.yes && !flags.dryRun) {
+      const rl = createInterface({input: io.stdin, output: io.stderr});
+      const answer = await rl.question(`Apply ${total} operation${total === 1 ? '' : 's'} to ${flags.namespaces.join(', ')} on context "${session.identity.context}"? [y/N] `);
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        io.stderr.write('nothing changed\n');
+        return 0;
+      }
+    }
+    if (!flags.dryRun) await session.save(working);
+    for (const namespace of flags.namespaces) {
+      await applyNamespace(working, namespace, {
+        client: connection.client,
+        now: () => new Date(),
+        sleep: ms => new Promise(r => setTimeout(r, ms)),
+        persist: s => session.save(s),
+        report: event => {
+          const line = progressLine(event);
+          if (line) io.stdout.write(`${line}\n`);
+        },
+        stopRequested: () => controller.signal.aborted,
+        dryRun: flags.dryRun,
+      });
+      if (flags.dryRun) {
+        io.stdout.write(`[${namespace}] dry run: every write was accepted by the API server; nothing changed\n`);
+        continue;
+      }
+      const verification = await verifyNamespace(connection.client, namespace);
+      io.stdout.write(`[${namespace}] ${verification.message}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof ApplyStopped) {
+      io.stderr.write(`ambient-migrate: stopped in ${error.namespace}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    await session.close();
+  }
+}
+
+function inProgress(state: StateDocument, namespace: string): boolean {
+  const record = state.namespaces[namespace];
+  return Boolean(record && record.status !== 'reverted' && record.operations.some(o => o.status !== 'pending'));
+}

@@ -1,0 +1,41 @@
+import {mkdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {AUDIT_KINDS} from '../core/audit/context.ts';
+import {loadInventory} from '../core/inventory.ts';
+import {planMigration} from '../core/plan/planner.ts';
+import {openCluster, type ClusterFlags} from './cluster-source.ts';
+import {formatPlan, planFiles} from './plan-format.ts';
+import {colorEnabled, makeStyle} from './style.ts';
+
+export interface PlanFlags extends ClusterFlags {
+  namespaces: string[];
+  json?: boolean;
+  out?: string;
+}
+
+/** `ambient-migrate plan -n NS[,NS...]`: what the migration would write, without writing anything. */
+export async function runPlan(flags: PlanFlags, stdout: NodeJS.WritableStream & {isTTY?: boolean} = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const connection = await openCluster(flags);
+  try {
+    const version = await connection.client.version();
+    const inventory = await loadInventory(connection.client, AUDIT_KINDS);
+    const {plan, refused} = planMigration(inventory, {context: connection.client.endpoint.context, server: connection.client.endpoint.server, kubernetesVersion: version.gitVersion}, flags.namespaces);
+    if (flags.json) stdout.write(`${JSON.stringify({...plan, refused}, null, 2)}\n`);
+    else stdout.write(formatPlan(plan, refused, makeStyle(colorEnabled(stdout))));
+    if (flags.out) {
+      const files = planFiles(plan);
+      for (const file of files) {
+        const target = path.join(flags.out, file.path);
+        mkdirSync(path.dirname(target), {recursive: true});
+        writeFileSync(target, file.content);
+      }
+      writeFileSync(path.join(flags.out, 'plan.json'), `${JSON.stringify({...plan, refused}, null, 2)}\n`);
+      stderr.write(`wrote ${files.length} object file${files.length === 1 ? '' : 's'} and plan.json to ${flags.out}\n`);
+    }
+    if (refused.some(r => r.reason === 'unknown')) return 2;
+    if (refused.length > 0) return 3;
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,64 @@
+import yaml from 'js-yaml';
+import {STEPS, type Operation, type Plan} from '../core/plan/types.ts';
+import type {Refusal} from '../core/plan/planner.ts';
+import {findingLine} from './audit-format.ts';
+import type {Style} from './style.ts';
+
+/** `istio.io/dataplane-mode=ambient`, `istio-injection-`: label changes as kubectl spells them. */
+export function labelChanges(op: Operation): string[] {
+  const before = op.before?.metadata.labels ?? {};
+  const after = op.after?.metadata.labels ?? {};
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(after)) if (before[k] !== v) out.push(`${k}=${v}`);
+  for (const k of Object.keys(before)) if (!(k in after)) out.push(`${k}-`);
+  return out;
+}
+
+export function describeOperation(op: Operation): string {
+  const t = op.target;
+  const target = `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+  if (op.action === 'label') return `label ${target} ${labelChanges(op).join(' ')}`;
+  return `${op.action} ${target}`;
+}
+
+const MARK: Record<Operation['action'], string> = {create: '+', update: '~', label: '~', delete: '-', restart: '↻'};
+
+export function formatPlan(plan: Plan, refused: Refusal[], style: Style): string {
+  const out: string[] = [];
+  for (const refusal of refused) out.push(style.red(`refused: ${refusal.message}`));
+  for (const namespace of plan.namespaces) {
+    const ops = plan.operations.filter(o => o.namespace === namespace);
+    const counts = (action: Operation['action']) => ops.filter(o => o.action === action).length;
+    out.push('');
+    out.push(style.bold(`Namespace ${namespace}`) + style.dim(`  ${counts('create')} to create, ${counts('update') + counts('label')} to change, ${counts('restart')} to restart, ${counts('delete')} to delete`));
+    for (const step of STEPS) {
+      const inStep = ops.filter(o => o.step === step);
+      if (inStep.length === 0) continue;
+      out.push(`  ${style.cyan(step)}`);
+      for (const op of inStep) {
+        const colour = op.action === 'create' ? style.green : op.action === 'delete' ? style.red : style.yellow;
+        out.push(`    ${colour(MARK[op.action])} ${describeOperation(op)}${style.dim(`  ${op.reason}`)}`);
+      }
+    }
+    const warnings = plan.findings.filter(f => f.namespaces.includes(namespace) && f.severity !== 'info');
+    if (warnings.length > 0) {
+      out.push(`  ${style.cyan('warnings')}`);
+      for (const finding of warnings) out.push(`    ${findingLine(finding, style)}`);
+    }
+  }
+  out.push('');
+  out.push(`${plan.operations.length} operation${plan.operations.length === 1 ? '' : 's'} in ${plan.namespaces.length} namespace${plan.namespaces.length === 1 ? '' : 's'}; nothing has been written to the cluster`);
+  return `${out.join('\n')}\n`;
+}
+
+/** Every object the plan creates or changes, one YAML file each, for teams that apply through GitOps. */
+export function planFiles(plan: Plan): Array<{path: string; content: string}> {
+  const files = new Map<string, string>();
+  for (const op of plan.operations) {
+    if (!op.after) continue;
+    const path = `${op.namespace}/${op.target.kind.toLowerCase()}-${op.target.name}.yaml`;
+    // A namespace changed by several label steps ends in its final state.
+    files.set(path, yaml.dump(op.after, {noRefs: true, sortKeys: false, lineWidth: -1}));
+  }
+  return [...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => ({path, content}));
+}

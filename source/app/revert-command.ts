@@ -1,0 +1,81 @@
+import {createInterface} from 'node:readline/promises';
+import {ApplyStopped} from '../core/apply/execute.ts';
+import {revertNamespace, type ConflictChoice} from '../core/apply/revert.ts';
+import {progressLine} from './apply-command.ts';
+import {openMigrationSession, type SessionFlags} from './migration-session.ts';
+
+export interface RevertFlags extends SessionFlags {
+  namespaces: string[];
+  yes?: boolean;
+}
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  interactive: boolean;
+}
+
+const defaultIo = (): Io => ({stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY)});
+
+/**
+ * `ambient-migrate revert -n NS --yes`: undoes what the state file records, newest first. An object
+ * someone changed after the tool did is asked about on a terminal and skipped (and reported) otherwise.
+ */
+export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promise<number> {
+  if (!flags.yes && !io.interactive) {
+    io.stderr.write('ambient-migrate: revert changes the cluster; pass --yes to confirm, since there is no terminal to ask\n');
+    return 2;
+  }
+  const session = await openMigrationSession(flags, 'revert', m => io.stderr.write(`ambient-migrate: ${m}\n`));
+  try {
+    const missing = flags.namespaces.filter(n => !session.state.namespaces[n]);
+    if (missing.length > 0) {
+      io.stderr.write(`ambient-migrate: nothing recorded for ${missing.join(', ')} in ${session.workdir}: there is nothing to revert there\n`);
+      return 2;
+    }
+    const rl = io.interactive ? createInterface({input: io.stdin, output: io.stderr}) : undefined;
+    try {
+      if (!flags.yes) {
+        const answer = await rl!.question(`Revert ${flags.namespaces.join(', ')} on context "${session.identity.context}"? [y/N] `);
+        if (!/^y(es)?$/i.test(answer.trim())) {
+          io.stderr.write('nothing changed\n');
+          return 0;
+        }
+      }
+      let skippedAny = false;
+      for (const namespace of flags.namespaces) {
+        const outcome = await revertNamespace(session.state, namespace, {
+          client: session.connection.client,
+          now: () => new Date(),
+          sleep: ms => new Promise(r => setTimeout(r, ms)),
+          persist: s => session.save(s),
+          report: event => {
+            const line = progressLine(event);
+            if (line) io.stdout.write(`${line}\n`);
+          },
+          onConflict: rl
+            ? async (_record, _live, why): Promise<ConflictChoice> => {
+                const answer = await rl.question(`${why}. Overwrite it with the recorded original? [y/N] `);
+                return /^y(es)?$/i.test(answer.trim()) ? 'overwrite' : 'skip';
+              }
+            : undefined,
+        });
+        io.stdout.write(`[${namespace}] reverted ${outcome.reverted} operation${outcome.reverted === 1 ? '' : 's'}${outcome.skipped.length ? `; skipped ${outcome.skipped.length}:` : ''}\n`);
+        for (const skipped of outcome.skipped) io.stdout.write(`  skipped ${skipped.operationId}: ${skipped.reason}\n`);
+        skippedAny ||= outcome.skipped.length > 0;
+      }
+      return skippedAny ? 1 : 0;
+    } finally {
+      rl?.close();
+    }
+  } catch (error) {
+    if (error instanceof ApplyStopped) {
+      io.stderr.write(`ambient-migrate: stopped in ${error.namespace}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await session.close();
+  }
+}

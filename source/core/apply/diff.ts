@@ -1,0 +1,68 @@
+import {isDeepStrictEqual} from 'node:util';
+import type {KubeObject} from '../../kube/client.ts';
+
+/**
+ * A JSON merge patch (RFC 7386) that turns `from` into `to`, limited to metadata labels/annotations and
+ * everything outside metadata and status: the parts of an object the migration changes.
+ */
+export function mergePatchBetween(from: unknown, to: unknown): unknown {
+  if (!isObject(from) || !isObject(to)) return structuredClone(to);
+  const patch: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(from), ...Object.keys(to)])) {
+    if (!(key in to)) patch[key] = null;
+    else if (!(key in from)) patch[key] = structuredClone(to[key]);
+    else if (!isDeepStrictEqual(from[key], to[key])) patch[key] = mergePatchBetween(from[key], to[key]);
+  }
+  return patch;
+}
+
+/** The parts of an object a migration write owns: labels, annotations, and the body (spec, data...). */
+export function ownedParts(object: KubeObject | null | undefined): Record<string, unknown> | null {
+  if (!object) return null;
+  const {metadata, status: _status, apiVersion: _a, kind: _k, ...body} = object;
+  return {metadata: {labels: metadata.labels ?? {}, annotations: withoutVolatile(metadata.annotations)}, ...body};
+}
+
+/** Annotations the cluster or kubectl keep changing, which say nothing about who changed an object. */
+function withoutVolatile(annotations: Record<string, string> | undefined): Record<string, string> {
+  const out = {...(annotations ?? {})};
+  delete out['kubectl.kubernetes.io/last-applied-configuration'];
+  delete out['deployment.kubernetes.io/revision'];
+  return out;
+}
+
+/** Applies a merge patch locally, to predict or check what the server will hold. */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return structuredClone(patch);
+  const out: Record<string, unknown> = isObject(target) ? {...target} : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = applyMergePatch(out[key], value);
+  }
+  return out;
+}
+
+/**
+ * Whether `live` has, at every path the patch touches, the value `expected` has there: used both to
+ * see that a write already landed and that nobody else changed what we are about to change.
+ */
+export function agreesAt(patch: unknown, live: unknown, expected: unknown): boolean {
+  if (!isObject(patch)) return isDeepStrictEqual(normalise(live), normalise(expected));
+  for (const key of Object.keys(patch)) {
+    const l = isObject(live) ? live[key] : undefined;
+    const e = isObject(expected) ? expected[key] : undefined;
+    if (!agreesAt(patch[key], l, e)) return false;
+  }
+  return true;
+}
+
+/** Absent and empty are the same to a reader of labels and annotations. */
+function normalise(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (isObject(value) && Object.keys(value).length === 0) return undefined;
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

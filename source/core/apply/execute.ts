@@ -1,0 +1,238 @@
+import {KubeError, type KubeClient, type KubeObject} from '../../kube/client.ts';
+import {KINDS, type KindRef} from '../../kube/kinds.ts';
+import {userView} from '../plan/objects.ts';
+import {MANAGED_BY, type Operation, type Target} from '../plan/types.ts';
+import type {NamespaceRecord, OperationRecord, StateDocument} from '../state/state.ts';
+import {agreesAt, mergePatchBetween, ownedParts} from './diff.ts';
+import {waitForRollout, waitForWaypoint} from './wait.ts';
+
+export const FIELD_MANAGER = 'ambient-migrate';
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
+export interface ApplyDeps {
+  client: KubeClient;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** Saves the state document; called before and after every write. */
+  persist(state: StateDocument): Promise<void>;
+  report?(event: ApplyEvent): void;
+  /** Checked between operations: quitting stops at the next operation boundary. */
+  stopRequested?(): boolean;
+  dryRun?: boolean;
+  rolloutTimeoutMs?: number;
+  waypointTimeoutMs?: number;
+  pollMs?: number;
+  /** Attempts for a write that fails transiently (429, 5xx, dropped connection, 409 with the change still valid). */
+  attempts?: number;
+}
+
+export type ApplyEvent =
+  | {type: 'operation-started'; namespace: string; record: OperationRecord; index: number; total: number}
+  | {type: 'operation-done'; namespace: string; record: OperationRecord; index: number; total: number; alreadyDone: boolean}
+  | {type: 'waiting'; namespace: string; what: string}
+  | {type: 'retrying'; namespace: string; what: string; attempt: number};
+
+/** Why an apply stopped: what happened and what to do, recorded in the state file too. */
+export class ApplyStopped extends Error {
+  constructor(
+    message: string,
+    readonly namespace: string,
+    readonly operationId?: string,
+  ) {
+    super(message);
+    this.name = 'ApplyStopped';
+  }
+}
+
+export function kindRefOf(target: Target): KindRef {
+  const match = Object.values(KINDS).find(k => k.kind === target.kind && (k.group ? `${k.group}/${k.version}` : k.version) === target.apiVersion)
+    ?? Object.values(KINDS).find(k => k.kind === target.kind && target.apiVersion.startsWith(k.group ? `${k.group}/` : 'v'));
+  if (!match) throw new Error(`no kind known for ${target.apiVersion} ${target.kind}`);
+  return match;
+}
+
+/**
+ * Runs a namespace's recorded operations in order. Every operation reads the live object first, so a
+ * re-run after a crash (even between a write and its journal entry) recognises what already landed and
+ * ends in the same state as an uninterrupted run.
+ */
+export async function applyNamespace(state: StateDocument, namespace: string, deps: ApplyDeps): Promise<void> {
+  const record = state.namespaces[namespace];
+  if (!record) throw new ApplyStopped(`namespace ${namespace} has no plan in the state file`, namespace);
+  if (!deps.dryRun) {
+    record.status = 'applying';
+    await save(state, deps);
+  }
+  const total = record.operations.length;
+  for (const [index, op] of record.operations.entries()) {
+    if (op.status === 'done' || op.status === 'skipped') continue;
+    if (deps.stopRequested?.()) throw new ApplyStopped('stopped at your request; run apply again to continue from here', namespace, op.operation.id);
+    deps.report?.({type: 'operation-started', namespace, record: op, index, total});
+    try {
+      const alreadyDone = await runOperation(state, record, op, deps);
+      deps.report?.({type: 'operation-done', namespace, record: op, index, total, alreadyDone});
+    } catch (error) {
+      const message = explain(error, op.operation);
+      if (!deps.dryRun) {
+        op.status = 'failed';
+        op.error = message;
+        record.status = 'failed';
+        await save(state, deps);
+      }
+      throw new ApplyStopped(message, namespace, op.operation.id);
+    }
+  }
+  if (!deps.dryRun) {
+    record.status = 'done';
+    await save(state, deps);
+  }
+}
+
+async function save(state: StateDocument, deps: ApplyDeps): Promise<void> {
+  state.updatedAt = deps.now().toISOString();
+  await deps.persist(state);
+}
+
+async function runOperation(state: StateDocument, ns: NamespaceRecord, op: OperationRecord, deps: ApplyDeps): Promise<boolean> {
+  const {client} = deps;
+  const target = op.operation.target;
+  const kind = kindRefOf(target);
+  const live = await client.get(kind, target.namespace, target.name);
+  if (!deps.dryRun) {
+    // The first reading is the true before-state; a resumed run must not replace it with our own write.
+    if (op.liveBefore === undefined) op.liveBefore = live ? userView(live) : null;
+    op.status = 'started';
+    op.startedAt ??= deps.now().toISOString();
+    await save(state, deps);
+  }
+  const alreadyDone = await withRetries(deps, ns.name, op.operation, () => perform(state, op, kind, deps));
+  if (!deps.dryRun) {
+    const after = await client.get(kind, target.namespace, target.name);
+    op.liveAfter = after ? userView(after) : null;
+    op.status = 'done';
+    op.finishedAt = deps.now().toISOString();
+    delete op.error;
+    await save(state, deps);
+  }
+  return alreadyDone;
+}
+
+/** One attempt at an operation; returns true when the cluster already had the change. */
+async function perform(state: StateDocument, record: OperationRecord, kind: KindRef, deps: ApplyDeps): Promise<boolean> {
+  const {client} = deps;
+  const op = record.operation;
+  const t = op.target;
+  const options = {fieldManager: FIELD_MANAGER, dryRun: deps.dryRun};
+  const live = await client.get(kind, t.namespace, t.name);
+  switch (op.action) {
+    case 'create': {
+      const desired = op.after!;
+      if (live) {
+        if (isOurs(live)) return finishCreate(op, deps, true);
+        throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} already exists and was not made by ambient-migrate: rename or remove it, then run apply again`, op.namespace, op.id);
+      }
+      await client.create(kind, desired, options);
+      return finishCreate(op, deps, false);
+    }
+    case 'update':
+    case 'label': {
+      if (!live) throw new ApplyStopped(`${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} no longer exists: plan again`, op.namespace, op.id);
+      const patch = mergePatchBetween(ownedParts(op.before), ownedParts(op.after));
+      if (agreesAt(patch, ownedParts(live), ownedParts(op.after))) return true;
+      if (!agreesAt(patch, ownedParts(live), ownedParts(op.before))) {
+        throw new ApplyStopped(`${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} was changed by someone else since the plan (the fields this step changes differ): plan again`, op.namespace, op.id);
+      }
+      // The resourceVersion makes the write conditional: a concurrent change gets 409 and a re-read.
+      const body = {...(patch as object), metadata: {...((patch as {metadata?: object}).metadata ?? {}), resourceVersion: live.metadata.resourceVersion}};
+      await client.patch(kind, t.namespace, t.name, body, 'merge', options);
+      return false;
+    }
+    case 'delete': {
+      if (!live) return true;
+      const expected = ownedParts(op.before);
+      const patch = mergePatchBetween({}, expected);
+      if (!agreesAt(patch, ownedParts(live), expected)) {
+        throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} was changed since the plan; it is not deleted so that the change is not lost: plan again`, op.namespace, op.id);
+      }
+      try {
+        await client.delete(kind, t.namespace, t.name, {...options, uid: live.metadata.uid, resourceVersion: live.metadata.resourceVersion});
+      } catch (error) {
+        if (error instanceof KubeError && error.kind === 'NotFound') return true;
+        throw error;
+      }
+      return false;
+    }
+    case 'restart': {
+      if (!live) throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} no longer exists: plan again`, op.namespace, op.id);
+      const current = live.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
+      const landed = record.restartedAt !== undefined && current === record.restartedAt;
+      if (!landed) {
+        const at = deps.now().toISOString().replace(/\.\d+Z$/, 'Z');
+        if (!deps.dryRun) {
+          // Recorded before the write, so a re-run after a crash knows this restart is ours.
+          record.restartedAt = at;
+          await save(state, deps);
+        }
+        await client.patch(kind, t.namespace, t.name, {spec: {template: {metadata: {annotations: {[RESTARTED_AT]: at}}}}}, 'strategic', options);
+      }
+      if (!deps.dryRun) {
+        deps.report?.({type: 'waiting', namespace: op.namespace, what: `rollout of ${t.kind} ${t.name}`});
+        await waitForRollout(client, kind, t.namespace!, t.name, deps);
+      }
+      return landed;
+    }
+  }
+}
+
+async function finishCreate(op: Operation, deps: ApplyDeps, existed: boolean): Promise<boolean> {
+  if (op.target.kind === 'Gateway' && op.after?.spec?.gatewayClassName === 'istio-waypoint' && !deps.dryRun) {
+    deps.report?.({type: 'waiting', namespace: op.namespace, what: `waypoint ${op.target.name} to be Programmed`});
+    await waitForWaypoint(deps.client, op.target.namespace!, op.target.name, deps);
+  }
+  return existed;
+}
+
+/**
+ * An object we created carries our label; the server has since filled in defaults, so its body is not
+ * compared. Someone else's object of the same name does not carry it.
+ */
+function isOurs(live: KubeObject): boolean {
+  return live.metadata.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY['app.kubernetes.io/managed-by'];
+}
+
+export async function withRetries<T>(deps: ApplyDeps, namespace: string, op: Operation, attempt: () => Promise<T>): Promise<T> {
+  const max = deps.attempts ?? 5;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const retriable = error instanceof KubeError && (error.transient || error.kind === 'Conflict' || error.kind === 'AlreadyExists');
+      if (!retriable || n >= max) throw error;
+      // Each retry starts by re-reading the live object, so an ambiguous write is never done twice.
+      deps.report?.({type: 'retrying', namespace, what: `${op.action} ${op.target.kind} ${op.target.name}: ${(error as KubeError).message}`, attempt: n});
+      const wait = (error as KubeError).details.retryAfterSeconds !== undefined ? Math.min((error as KubeError).details.retryAfterSeconds!, 30) * 1000 : Math.min(200 * 2 ** (n - 1), 5000);
+      await deps.sleep(wait);
+    }
+  }
+}
+
+/** Every failure in words an operator can act on. */
+export function explain(error: unknown, op: Operation): string {
+  const what = `${op.action} ${op.target.kind} ${op.target.namespace ? `${op.target.namespace}/` : ''}${op.target.name}`;
+  if (error instanceof ApplyStopped) return error.message;
+  if (error instanceof KubeError) {
+    const d = error.details;
+    switch (error.kind) {
+      case 'Forbidden':
+        return `${what} is not allowed: ${error.message}. Grant ${d.verb ?? op.action} on ${d.resource ?? op.target.kind.toLowerCase()}${d.group ? `.${d.group}` : ''}${d.namespace ? ` in namespace ${d.namespace}` : ''} to your user (see the RBAC section of the README), then run apply again`;
+      case 'Invalid':
+        return `${what} was rejected by the API server: ${error.message}`;
+      case 'Conflict':
+        return `${what} kept conflicting with other writers: ${error.message}. Run apply again`;
+      default:
+        return `${what} failed: ${error.message}. The state file records where it stopped; run apply again to continue`;
+    }
+  }
+  return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+

@@ -1,0 +1,55 @@
+import type {KubeClient, KubeObject} from '../../kube/client.ts';
+import {KINDS, type KindRef} from '../../kube/kinds.ts';
+
+interface WaitDeps {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  rolloutTimeoutMs?: number;
+  waypointTimeoutMs?: number;
+  pollMs?: number;
+}
+
+/** What `kubectl rollout status` waits for, per workload kind. */
+export function rolloutComplete(workload: KubeObject): boolean {
+  const spec = workload.spec ?? {};
+  const status = workload.status ?? {};
+  if ((status.observedGeneration ?? 0) < (workload.metadata.generation ?? 0)) return false;
+  switch (workload.kind) {
+    case 'Deployment': {
+      const replicas = spec.replicas ?? 1;
+      return (status.updatedReplicas ?? 0) >= replicas && (status.replicas ?? 0) <= replicas && (status.availableReplicas ?? 0) >= replicas;
+    }
+    case 'StatefulSet': {
+      const replicas = spec.replicas ?? 1;
+      return (status.updatedReplicas ?? 0) >= replicas && (status.readyReplicas ?? 0) >= replicas && status.currentRevision === status.updateRevision;
+    }
+    case 'DaemonSet':
+      return (status.updatedNumberScheduled ?? 0) >= (status.desiredNumberScheduled ?? 0) && (status.numberAvailable ?? 0) >= (status.desiredNumberScheduled ?? 0);
+    default:
+      return true;
+  }
+}
+
+async function poll(what: string, timeoutMs: number, deps: WaitDeps, check: () => Promise<boolean>): Promise<void> {
+  const deadline = deps.now().getTime() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (deps.now().getTime() >= deadline) throw new Error(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`);
+    await deps.sleep(deps.pollMs ?? 500);
+  }
+}
+
+export async function waitForRollout(client: KubeClient, kind: KindRef, namespace: string, name: string, deps: WaitDeps): Promise<void> {
+  await poll(`the rollout of ${kind.kind} ${namespace}/${name}`, deps.rolloutTimeoutMs ?? 300_000, deps, async () => {
+    const live = await client.get(kind, namespace, name);
+    return !live || rolloutComplete(live);
+  });
+}
+
+/** A waypoint is usable once istiod reports it Programmed (`istioctl waypoint apply --wait` does the same). */
+export async function waitForWaypoint(client: KubeClient, namespace: string, name: string, deps: WaitDeps): Promise<void> {
+  await poll(`waypoint ${namespace}/${name} becoming Programmed`, deps.waypointTimeoutMs ?? 90_000, deps, async () => {
+    const gateway = await client.get(KINDS.gateway, namespace, name);
+    return ((gateway?.status?.conditions ?? []) as Array<{type: string; status: string}>).some(c => c.type === 'Programmed' && c.status === 'True');
+  });
+}

@@ -1,0 +1,62 @@
+import type {KubeObject} from '../../kube/client.ts';
+import {selects} from '../audit/context.ts';
+import {DATAPLANE_LABEL, hasSidecar, INJECTION_LABEL, REVISION_LABEL, WAYPOINT_MANAGED_LABEL} from '../dataplane.ts';
+import {operation, targetOf} from './objects.ts';
+import {WAYPOINT_NAME, type Operation} from './types.ts';
+
+export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
+const INJECT_OVERRIDE = 'sidecar.istio.io/inject';
+
+function withLabels(namespace: KubeObject, change: Record<string, string | null>): KubeObject {
+  const next = structuredClone(namespace);
+  const labels = {...(next.metadata.labels ?? {})};
+  for (const [k, v] of Object.entries(change)) {
+    if (v === null) delete labels[k];
+    else labels[k] = v;
+  }
+  next.metadata.labels = labels;
+  return next;
+}
+
+/**
+ * The namespace steps of the guide, in its strict order (§1.4): activate the waypoint, enroll, remove
+ * injection (namespace labels and pod-template overrides), then restart. Each label operation starts
+ * from the state the previous one left, so each can be undone on its own.
+ */
+export function planEnablement(input: {namespace: KubeObject; waypoint: boolean; workloads: KubeObject[]; pods: KubeObject[]}): Operation[] {
+  const ops: Operation[] = [];
+  const name = input.namespace.metadata.name;
+  let current = input.namespace;
+  const label = (step: Operation['step'], change: Record<string, string | null>, reason: string) => {
+    const needed = Object.entries(change).some(([k, v]) => (v === null ? k in (current.metadata.labels ?? {}) : current.metadata.labels?.[k] !== v));
+    if (!needed) return;
+    const next = withLabels(current, change);
+    ops.push(operation(name, step, 'label', targetOf(current), current, next, reason));
+    current = next;
+  };
+  if (input.waypoint) label('use-waypoint', {[USE_WAYPOINT_LABEL]: WAYPOINT_NAME}, 'send the namespace\'s Service traffic through its waypoint');
+  label('enroll', {[DATAPLANE_LABEL]: 'ambient'}, 'enroll the namespace in ambient mode (pods with sidecars keep them until restarted)');
+  label('remove-injection', {[INJECTION_LABEL]: null, [REVISION_LABEL]: null}, 'stop injecting sidecars into new pods');
+
+  const restart: KubeObject[] = [];
+  for (const workload of [...input.workloads].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`))) {
+    if (workload.metadata.labels?.[WAYPOINT_MANAGED_LABEL]) continue;
+    const template = workload.spec?.template?.metadata ?? {};
+    const override = template.labels?.[INJECT_OVERRIDE] === 'true' || template.annotations?.[INJECT_OVERRIDE] === 'true' || Boolean(template.labels?.[REVISION_LABEL]);
+    if (override && !template.annotations?.['inject.istio.io/templates']?.includes('gateway')) {
+      const next = structuredClone(workload);
+      const meta = next.spec.template.metadata;
+      if (meta.labels?.[INJECT_OVERRIDE] === 'true') delete meta.labels[INJECT_OVERRIDE];
+      if (meta.annotations?.[INJECT_OVERRIDE] === 'true') delete meta.annotations[INJECT_OVERRIDE];
+      if (meta.labels?.[REVISION_LABEL]) delete meta.labels[REVISION_LABEL];
+      ops.push(operation(name, 'remove-injection', 'update', targetOf(workload), workload, next, 'its pod template asks for a sidecar itself; the namespace label alone would not drop it'));
+    }
+    const selector = workload.spec?.selector?.matchLabels as Record<string, string> | undefined;
+    const runsSidecars = selector && input.pods.some(p => hasSidecar(p) && selects(selector, p.metadata.labels));
+    if (runsSidecars) restart.push(workload);
+  }
+  for (const workload of restart) {
+    ops.push(operation(name, 'restart', 'restart', targetOf(workload), null, null, 'its pods run sidecars; new pods start without them, redirected by ztunnel'));
+  }
+  return ops;
+}

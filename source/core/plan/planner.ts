@@ -1,0 +1,124 @@
+import type {KubeObject} from '../../kube/client.ts';
+import {auditContext} from '../audit/audit.ts';
+import {buildContext, type AuditContext} from '../audit/context.ts';
+import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
+import type {Inventory} from '../inventory.ts';
+import {analyzeVirtualService} from '../routes/translatability.ts';
+import {podTemplateUnits} from './attachment.ts';
+import {planEnablement} from './enablement.ts';
+import {operation, targetOf} from './objects.ts';
+import {planPolicies} from './policies.ts';
+import {destinationRuleCleanup, objectKey, planRouting} from './routing.ts';
+import {STEPS, type Operation, type Plan} from './types.ts';
+import {waypointGateway} from './waypoint.ts';
+
+export type Refusal = {namespace: string; reason: 'unknown' | 'blocked' | 'done'; message: string};
+
+export interface PlanOutcome {
+  plan: Plan;
+  refused: Refusal[];
+  audit: AuditReport;
+}
+
+/**
+ * Everything ambient mode needs for the chosen namespaces, as objects and ordered operations. Pure: the
+ * same inventory and namespaces always give the same plan, byte for byte.
+ */
+export function planMigration(inventory: Inventory, cluster: {context: string; server: string; kubernetesVersion: string}, requested: string[]): PlanOutcome {
+  const ctx = buildContext(inventory);
+  const audit = auditContext(ctx, cluster);
+  const readiness = new Map(audit.namespaces.map(n => [n.name, n]));
+  const refused: Refusal[] = [];
+  const accepted: NamespaceReadiness[] = [];
+  for (const name of [...new Set(requested)].sort()) {
+    const state = readiness.get(name);
+    if (!state) refused.push({namespace: name, reason: 'unknown', message: `namespace ${name} does not exist in this cluster`});
+    else if (state.readiness === 'blocked') refused.push({namespace: name, reason: 'blocked', message: `namespace ${name} is blocked by ${state.reasons.join(', ')}`});
+    else if (state.readiness === 'done') refused.push({namespace: name, reason: 'done', message: `namespace ${name} is already in ambient mode`});
+    else accepted.push(state);
+  }
+
+  const operations: Operation[] = [];
+  const findings = [];
+  const replacedRoutes = new Set<string>();
+  const cleanup: Operation[] = [];
+  const trustDomain = (ctx.meshConfig.trustDomain as string | undefined) ?? 'cluster.local';
+  const serviceLookup = (namespace: string, name: string) => ctx.inNamespace('service', namespace).find(s => s.metadata.name === name);
+  const perNamespace = new Map<string, {ops: Operation[]; meshRoutes: KubeObject[]}>();
+
+  for (const state of accepted) {
+    const name = state.name;
+    const ops: Operation[] = [];
+    const waypoint = state.readiness === 'needs-waypoint';
+    const workloads = [...ctx.inNamespace('deployment', name), ...ctx.inNamespace('statefulSet', name), ...ctx.inNamespace('daemonSet', name)];
+    if (waypoint) {
+      const existing = ctx.inNamespace('gateway', name).find(g => g.metadata.name === 'waypoint');
+      if (!existing) {
+        const gateway = waypointGateway(name, ctx.controlPlanes[0]?.revision);
+        ops.push(operation(name, 'waypoint', 'create', targetOf(gateway), null, gateway, 'a waypoint enforces the L7 policies and routes of this namespace'));
+      }
+      const policies = planPolicies({
+        namespace: name,
+        rootNamespace: ctx.rootNamespace,
+        trustDomain,
+        authorizationPolicies: ctx.inNamespace('authorizationPolicy', name),
+        requestAuthentications: ctx.inNamespace('requestAuthentication', name),
+        wasmPlugins: ctx.inNamespace('wasmPlugin', name),
+        services: ctx.inNamespace('service', name),
+        units: podTemplateUnits(workloads, ctx.podsIn(name)),
+      });
+      const meshRoutes = ctx.inNamespace('virtualService', name).filter(vs => analyzeVirtualService(vs).mesh);
+      const routing = planRouting({namespace: name, virtualServices: meshRoutes, allDestinationRules: ctx.items('destinationRule'), services: serviceLookup});
+      ops.push(...routing.operations, ...policies.operations);
+      findings.push(...policies.findings, ...routing.findings);
+      for (const vs of routing.replaced) replacedRoutes.add(objectKey(vs));
+      for (const original of [...policies.replaced, ...routing.replaced]) {
+        cleanup.push(operation(name, 'cleanup', 'delete', targetOf(original), original, null, 'replaced by its waypoint version; deleted right after the restart, as the guide says'));
+      }
+      perNamespace.set(name, {ops, meshRoutes});
+    } else {
+      perNamespace.set(name, {ops, meshRoutes: []});
+    }
+    const namespaceObject = ctx.namespaces.find(n => n.metadata.name === name)!;
+    ops.push(...planEnablement({namespace: namespaceObject, waypoint, workloads, pods: ctx.podsIn(name)}));
+  }
+
+  // DestinationRule clean-up needs to know every VirtualService the whole plan replaces.
+  for (const [name, {ops, meshRoutes}] of perNamespace) {
+    ops.push(...cleanup.filter(op => op.namespace === name));
+    if (meshRoutes.length > 0) {
+      ops.push(...destinationRuleCleanup({namespace: name, virtualServices: meshRoutes, allVirtualServices: ctx.items('virtualService'), allDestinationRules: ctx.items('destinationRule')}, replacedRoutes));
+    }
+    operations.push(...orderOperations(ops));
+  }
+
+  const planned = new Set(accepted.map(a => a.name));
+  return {
+    plan: {
+      namespaces: [...planned].sort(),
+      operations,
+      findings: [...audit.findings.filter(f => f.namespaces.some(n => planned.has(n))), ...findings],
+    },
+    refused,
+    audit,
+  };
+}
+
+/**
+ * Within a step, kinds go in dependency order: version Services before the routes that use them; in
+ * clean-up, VirtualServices before the DestinationRules whose subsets they route to.
+ */
+const KIND_ORDER: Partial<Record<Operation['step'], string[]>> = {
+  policies: ['Service', 'DestinationRule', 'HTTPRoute', 'AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin'],
+  'remove-injection': ['Namespace', 'Deployment', 'StatefulSet', 'DaemonSet'],
+  cleanup: ['AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin', 'VirtualService', 'DestinationRule'],
+};
+
+/** Operations in the guide's step order, then kind order, then by id: a stable plan. */
+function orderOperations(ops: Operation[]): Operation[] {
+  const stepIndex = (op: Operation) => STEPS.indexOf(op.step);
+  const kindIndex = (op: Operation) => KIND_ORDER[op.step]?.indexOf(op.target.kind) ?? 0;
+  return [...ops].sort((a, b) => stepIndex(a) - stepIndex(b) || kindIndex(a) - kindIndex(b) || a.id.localeCompare(b.id));
+}
+
+export type {AuditContext};

@@ -1,0 +1,141 @@
+import type {KubeObject} from '../../kube/client.ts';
+import {FINDINGS} from '../audit/catalogue.ts';
+import {describe, refOf} from '../audit/context.ts';
+import {makeFinding} from '../audit/finding.ts';
+import type {Finding} from '../audit/types.ts';
+import {analyzeAuthorizationPolicy} from '../authorization.ts';
+import {attachmentFor, type PodTemplateUnit} from './attachment.ts';
+import {derivedName, operation, targetOf} from './objects.ts';
+import {MANAGED_BY, SOURCE_ANNOTATION, type Operation} from './types.ts';
+import {waypointPrincipal, waypointRef} from './waypoint.ts';
+
+export interface PolicyInputs {
+  namespace: string;
+  rootNamespace: string;
+  trustDomain: string;
+  authorizationPolicies: KubeObject[];
+  requestAuthentications: KubeObject[];
+  wasmPlugins: KubeObject[];
+  services: KubeObject[];
+  units: PodTemplateUnit[];
+}
+
+export interface PolicyPlan {
+  operations: Operation[];
+  /** Originals to delete right after the restart, once the waypoint copies are in force. */
+  replaced: KubeObject[];
+  findings: Finding[];
+}
+
+const hasTargetRefs = (spec: any) => Boolean(spec?.targetRef || (spec?.targetRefs ?? []).length);
+
+function selectorOf(object: KubeObject): Record<string, string> | undefined {
+  // AuthorizationPolicy and RequestAuthentication use `selector.matchLabels`; WasmPlugin too.
+  return object.spec?.selector?.matchLabels;
+}
+
+/** The same policy attached to the waypoint with targetRefs instead of a selector. */
+function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, string>>): KubeObject {
+  const spec = structuredClone(original.spec ?? {});
+  delete spec.selector;
+  delete spec.targetRef;
+  spec.targetRefs = targetRefs;
+  return {
+    apiVersion: original.apiVersion,
+    kind: original.kind,
+    metadata: {
+      name: derivedName(original.metadata.name, 'waypoint'),
+      namespace: original.metadata.namespace,
+      labels: {...(original.metadata.labels ?? {}), ...MANAGED_BY},
+      annotations: {[SOURCE_ANNOTATION]: `${original.kind}/${original.metadata.namespace}/${original.metadata.name}`},
+    },
+    spec,
+  };
+}
+
+/**
+ * Policies that only a waypoint can enforce get a targetRefs copy (the originals are deleted after the
+ * restart); L4 ALLOW policies that name their callers also let the waypoint's identity in, and get a copy
+ * so the waypoint keeps checking the real callers.
+ */
+export function planPolicies(input: PolicyInputs): PolicyPlan {
+  const plan: PolicyPlan = {operations: [], replaced: [], findings: []};
+  const {namespace} = input;
+  const copyToWaypoint = (original: KubeObject, why: string): boolean => {
+    if (original.metadata.namespace === input.rootNamespace && !selectorOf(original)) {
+      plan.findings.push(
+        makeFinding(FINDINGS.meshWidePolicy, {
+          message: `${describe(original)} applies to the whole mesh; its waypoint copy must target GatewayClass istio-waypoint from the root namespace, which a per-namespace plan does not do`,
+          remedy: `create a copy of ${original.metadata.name} in ${input.rootNamespace} with targetRefs [{group: gateway.networking.k8s.io, kind: GatewayClass, name: istio-waypoint}]`,
+          namespaces: [namespace],
+          resource: refOf(original),
+          scope: 'mesh',
+        }),
+      );
+      return false;
+    }
+    const attachment = attachmentFor(selectorOf(original), input.units, input.services);
+    if (attachment.kind === 'nothing') {
+      plan.findings.push(
+        makeFinding(FINDINGS.policySelectsNothing, {
+          message: `${describe(original)} selects no workload behind a Service; no waypoint copy is needed`,
+          remedy: 'nothing to do; delete it if it is stale',
+          namespaces: [namespace],
+          resource: refOf(original),
+          scope: 'workload',
+        }),
+      );
+      return false;
+    }
+    if (attachment.kind === 'part-of-service') {
+      plan.findings.push(
+        makeFinding(FINDINGS.policySelectsPartOfService, {
+          message: `${describe(original)} selects ${attachment.selected.join(', ')} but not ${attachment.missed.join(', ')} behind Service ${attachment.service}: a Service target would apply it to all of them`,
+          remedy: `create a Service for just those pods and target it, or use a workload waypoint (istio.io/waypoint-for: workload); then plan again`,
+          namespaces: [namespace],
+          resource: refOf(original),
+          scope: 'workload',
+        }),
+      );
+      return false;
+    }
+    const refs =
+      attachment.kind === 'waypoint'
+        ? [waypointRef]
+        : attachment.services.map(name => ({group: '', kind: 'Service', name}));
+    const copy = waypointCopy(original, refs);
+    plan.operations.push(operation(namespace, 'policies', 'create', targetOf(copy), null, copy, why));
+    return true;
+  };
+
+  for (const policy of input.authorizationPolicies) {
+    if (hasTargetRefs(policy.spec)) continue;
+    const analysis = analyzeAuthorizationPolicy(policy, input.rootNamespace);
+    if (analysis.layer === 'L7' || analysis.action === 'CUSTOM' || analysis.action === 'AUDIT') {
+      if (copyToWaypoint(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`)) plan.replaced.push(policy);
+      continue;
+    }
+    if (analysis.action !== 'ALLOW') continue;
+    const rules = (policy.spec?.rules ?? []) as any[];
+    const namesCallers = rules.some(r => (r?.from ?? []).some((f: any) => f?.source?.principals || f?.source?.namespaces || f?.source?.serviceAccounts));
+    if (!namesCallers) continue;
+    const principal = waypointPrincipal(namespace, input.trustDomain);
+    if (rules.some(r => (r?.from ?? []).some((f: any) => (f?.source?.principals ?? []).includes(principal)))) continue;
+    // ztunnel will see the waypoint instead of the caller: allow it on the same ports and conditions.
+    const waypointRules = rules.map(r => ({from: [{source: {principals: [principal]}}], ...(r?.to ? {to: r.to} : {}), ...(r?.when ? {when: r.when} : {})}));
+    const unique = [...new Map(waypointRules.map(r => [JSON.stringify(r), r])).values()];
+    const updated = structuredClone(policy);
+    updated.spec = {...updated.spec, rules: [...rules, ...unique]};
+    plan.operations.push(operation(namespace, 'policies', 'update', targetOf(policy), policy, updated, `ztunnel will see the waypoint's identity (${principal}) instead of the caller's`));
+    copyToWaypoint(policy, `keeps checking the real callers at the waypoint, now that ${policy.metadata.name} lets the waypoint through`);
+  }
+  for (const auth of input.requestAuthentications) {
+    if (hasTargetRefs(auth.spec)) continue;
+    if (copyToWaypoint(auth, `${describe(auth)} validates JWTs, which only a waypoint can do in ambient mode`)) plan.replaced.push(auth);
+  }
+  for (const plugin of input.wasmPlugins) {
+    if (hasTargetRefs(plugin.spec)) continue;
+    if (copyToWaypoint(plugin, `${describe(plugin)} runs in Envoy, which only a waypoint has in ambient mode`)) plan.replaced.push(plugin);
+  }
+  return plan;
+}

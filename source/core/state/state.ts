@@ -1,0 +1,113 @@
+import type {KubeObject} from '../../kube/client.ts';
+import type {ClusterIdentity} from '../cluster-identity.ts';
+import type {Operation} from '../plan/types.ts';
+
+export const STATE_SCHEMA_VERSION = 1;
+
+/**
+ * `started` is written before a write is sent and `done` after it is confirmed; a run killed in between
+ * leaves `started`, and the next run checks the live object to learn whether the write landed.
+ */
+export type OperationStatus = 'pending' | 'started' | 'done' | 'failed' | 'reverted' | 'skipped';
+
+export interface OperationRecord {
+  operation: Operation;
+  status: OperationStatus;
+  /** The live object just before the tool wrote it (null: it did not exist). What revert restores. */
+  liveBefore?: KubeObject | null;
+  /** The live object as the tool left it (null: deleted). Revert compares with it to spot others' changes. */
+  liveAfter?: KubeObject | null;
+  /** For restarts: the `kubectl.kubernetes.io/restartedAt` value written, so a re-run recognises it. */
+  restartedAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  revertedAt?: string;
+  error?: string;
+}
+
+export type NamespaceStatus = 'planned' | 'applying' | 'done' | 'failed' | 'reverting' | 'reverted';
+
+export interface NamespaceRecord {
+  name: string;
+  status: NamespaceStatus;
+  plannedAt: string;
+  operations: OperationRecord[];
+}
+
+export interface StateDocument {
+  schemaVersion: typeof STATE_SCHEMA_VERSION;
+  tool: 'ambient-migrate';
+  cluster: ClusterIdentity;
+  createdAt: string;
+  updatedAt: string;
+  /** The backup taken before the first write (a directory under the workdir). */
+  backup?: string;
+  namespaces: Record<string, NamespaceRecord>;
+}
+
+export type StateProblem =
+  | {kind: 'corrupt'; message: string}
+  | {kind: 'unknown-version'; message: string; version: unknown}
+  | {kind: 'other-cluster'; message: string; cluster: ClusterIdentity};
+
+export function newState(cluster: ClusterIdentity, now: Date): StateDocument {
+  const at = now.toISOString();
+  return {schemaVersion: STATE_SCHEMA_VERSION, tool: 'ambient-migrate', cluster, createdAt: at, updatedAt: at, namespaces: {}};
+}
+
+/** Parses a state file, or says exactly why it cannot be used; it never repairs or guesses. */
+export function parseState(text: string): StateDocument | StateProblem {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return {kind: 'corrupt', message: `it is not valid JSON (${(error as Error).message})`};
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {kind: 'corrupt', message: 'it is not a JSON object'};
+  const doc = parsed as Partial<StateDocument>;
+  if (doc.tool !== 'ambient-migrate') return {kind: 'corrupt', message: 'it was not written by ambient-migrate (no "tool": "ambient-migrate")'};
+  if (doc.schemaVersion !== STATE_SCHEMA_VERSION) {
+    return {kind: 'unknown-version', version: doc.schemaVersion, message: `it has schema version ${JSON.stringify(doc.schemaVersion)}, and this ambient-migrate reads version ${STATE_SCHEMA_VERSION}`};
+  }
+  const shapeError = checkShape(doc);
+  if (shapeError) return {kind: 'corrupt', message: shapeError};
+  return doc as StateDocument;
+}
+
+function checkShape(doc: Partial<StateDocument>): string | undefined {
+  if (!doc.cluster || typeof doc.cluster.server !== 'string' || typeof doc.cluster.kubeSystemUid !== 'string') return 'its "cluster" is missing or incomplete';
+  if (!doc.namespaces || typeof doc.namespaces !== 'object') return 'its "namespaces" is missing';
+  for (const [name, ns] of Object.entries(doc.namespaces)) {
+    if (!ns || ns.name !== name || !Array.isArray(ns.operations)) return `namespace "${name}" is malformed`;
+    for (const [i, record] of ns.operations.entries()) {
+      if (!record?.operation?.id || !record.status) return `operation ${i} of namespace "${name}" is malformed`;
+    }
+  }
+  return undefined;
+}
+
+export function isProblem(value: StateDocument | StateProblem): value is StateProblem {
+  return 'kind' in value && !('schemaVersion' in value);
+}
+
+/** Records a plan for a namespace; refuses to replace one that has writes on record. */
+export function recordPlan(state: StateDocument, namespace: string, operations: Operation[], now: Date): NamespaceRecord {
+  const existing = state.namespaces[namespace];
+  if (existing && existing.operations.some(r => r.status === 'started' || r.status === 'done' || r.status === 'failed')) return existing;
+  const record: NamespaceRecord = {
+    name: namespace,
+    status: 'planned',
+    plannedAt: now.toISOString(),
+    operations: operations.map(operation => ({operation, status: 'pending'})),
+  };
+  state.namespaces[namespace] = record;
+  return record;
+}
+
+/** Where a namespace stands, in a word a person understands. */
+export function progress(record: NamespaceRecord): {done: number; total: number; current?: OperationRecord} {
+  const total = record.operations.length;
+  const done = record.operations.filter(r => r.status === 'done' || r.status === 'skipped').length;
+  const current = record.operations.find(r => r.status !== 'done' && r.status !== 'skipped' && r.status !== 'reverted');
+  return {done, total, current};
+}
