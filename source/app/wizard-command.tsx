@@ -1,8 +1,8 @@
 import {render} from 'ink';
 import React from 'react';
-import {readOverview} from '../core/overview.ts';
-import {App} from '../ui/app.tsx';
+import {Wizard} from '../ui/wizard/wizard.tsx';
 import {openCluster, type ClusterFlags} from './cluster-source.ts';
+import {createWizardServices} from './wizard-services.ts';
 
 export interface TerminalStreams {
   stdin: NodeJS.ReadStream;
@@ -10,26 +10,30 @@ export interface TerminalStreams {
   stderr: NodeJS.WriteStream;
 }
 
-/** The interactive wizard: connects first (so a bad cluster fails fast with one line), then renders. */
-export async function runWizard(flags: ClusterFlags, streams: TerminalStreams = process): Promise<number> {
-  const connection = await openCluster(flags, {controllerDelayMs: flags.demo ? 150 : 0});
-  try {
-    await connection.client.version();
-    if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
-      streams.stderr.write(
-        "ambient-migrate: the wizard needs an interactive terminal; in scripts and CI use 'ambient-migrate audit', 'plan' and 'apply' (see --help)\n",
-      );
-      return 2;
+/**
+ * The interactive wizard. Without a terminal it does not start (and says what to use instead); a
+ * cluster that cannot be reached fails before anything is drawn, in one line.
+ */
+export async function runWizard(flags: ClusterFlags & {workdir: string}, streams: TerminalStreams = process): Promise<number> {
+  if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
+    // A bad kubeconfig, context or seed is still reported as such (the demo cluster needs no check).
+    if (!flags.demo) {
+      const connection = await openCluster(flags);
+      try {
+        await connection.client.version();
+      } finally {
+        await connection.close();
+      }
     }
-    const instance = render(<App loadOverview={() => readOverview(connection.client)} />, {
-      exitOnCtrlC: false,
-      stdin: streams.stdin,
-      stdout: streams.stdout,
-      stderr: streams.stderr,
-    });
+    streams.stderr.write("ambient-migrate: the wizard needs an interactive terminal; in scripts and CI use 'ambient-migrate audit', 'plan' and 'apply' (see --help)\n");
+    return 2;
+  }
+  const services = await createWizardServices(flags, message => streams.stderr.write(`ambient-migrate: ${message}\n`));
+  try {
+    const instance = render(<Wizard services={services} />, {exitOnCtrlC: false, stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr});
     await instance.waitUntilExit();
     return 0;
   } finally {
-    await connection.close();
+    await services.close();
   }
 }

@@ -49,10 +49,13 @@ export async function revertNamespace(state: StateDocument, namespace: string, d
   const outcome: RevertOutcome = {reverted: 0, skipped: []};
   record.status = 'reverting';
   await save(state, deps);
-  for (const op of revertOrder(record)) {
+  const order = revertOrder(record);
+  for (const [index, op] of order.entries()) {
     if (deps.stopRequested?.()) throw new ApplyStopped('stopped at your request; run revert again to continue', namespace, op.operation.id);
+    deps.report?.({type: 'operation-started', namespace, record: op, index, total: order.length});
     try {
       const result = await withRetries(deps, namespace, op.operation, () => revertOne(op, deps));
+      deps.report?.({type: 'operation-done', namespace, record: op, index, total: order.length, alreadyDone: result === 'skipped'});
       if (result === 'skipped') {
         outcome.skipped.push({operationId: op.operation.id, reason: op.error ?? 'changed by someone else'});
       } else {

@@ -1,0 +1,131 @@
+import {existsSync, renameSync} from 'node:fs';
+import path from 'node:path';
+import {applyNamespace, ApplyStopped} from '../core/apply/execute.ts';
+import {revertNamespace} from '../core/apply/revert.ts';
+import {verifyNamespace} from '../core/apply/verify.ts';
+import {auditInventory} from '../core/audit/audit.ts';
+import {AUDIT_KINDS} from '../core/audit/context.ts';
+import {BACKUP_KINDS, buildBackup} from '../core/backup/backup.ts';
+import {loadInventory, type Inventory} from '../core/inventory.ts';
+import {readOverview} from '../core/overview.ts';
+import {planMigration} from '../core/plan/planner.ts';
+import type {Plan} from '../core/plan/types.ts';
+import {newState, progress, recordPlan} from '../core/state/state.ts';
+import type {RunResult, WizardServices} from '../ui/wizard/services.ts';
+import {openMigrationSession, type SessionFlags} from './migration-session.ts';
+import {statePath} from './state-store.ts';
+import {latestBackupFor, writeBackup} from './workdir.ts';
+
+const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms));
+
+/** The wizard's intents, implemented with the same core functions as the commands. */
+export async function createWizardServices(flags: SessionFlags, notify: (message: string) => void): Promise<WizardServices> {
+  const session = await openMigrationSession(flags, 'wizard', notify, {controllerDelayMs: flags.demo ? 150 : 0});
+  const client = session.connection.client;
+  let state = session.state;
+  let auditInventoryCache: Inventory | undefined;
+  let lastPlan: Plan | undefined;
+  const cluster = () => ({context: session.identity.context, server: session.identity.server, kubernetesVersion: session.kubernetesVersion});
+  const save = () => session.save(state);
+
+  return {
+    async session() {
+      const overview = await readOverview(client);
+      const planes = overview.controlPlanes;
+      const recorded = Object.values(state.namespaces).filter(n => n.operations.some(o => o.status !== 'pending'));
+      return {
+        context: session.identity.context,
+        server: session.identity.server,
+        kubernetesVersion: session.kubernetesVersion,
+        istio: planes.length ? planes.map(p => `${p.version ?? '?'} · revision ${p.revision} (${p.namespace}/${p.deployment})`).join(', ') : 'not found (no istiod Deployment)',
+        namespaceModes: overview.namespaceModes,
+        workdir: session.workdir,
+        latestBackup: latestBackupFor(session.workdir, session.identity)?.path,
+        recorded: recorded.length
+          ? {
+              updatedAt: state.updatedAt,
+              namespaces: recorded.map(n => {
+                const p = progress(n);
+                return {name: n.name, status: n.status, done: p.done, total: p.total, next: p.current ? `${p.current.operation.step}: ${p.current.operation.action} ${p.current.operation.target.kind} ${p.current.operation.target.name}` : undefined};
+              }),
+            }
+          : undefined,
+      };
+    },
+    async startOver() {
+      const file = statePath(session.workdir);
+      const kept = path.join(session.workdir, `state.${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      if (existsSync(file)) renameSync(file, kept);
+      state = newState(session.identity, new Date());
+      return kept;
+    },
+    async backupPreview() {
+      const inventory = await loadInventory(client, BACKUP_KINDS);
+      const backup = buildBackup(inventory, session.identity, new Date());
+      const kinds = backup.manifest.files.filter(f => f.count > 0).map(f => ({name: f.name.replace(/^\d+-/, '').replace(/\.yaml$/, ''), count: f.count}));
+      return {kinds, total: kinds.reduce((n, k) => n + k.count, 0)};
+    },
+    async backup() {
+      const inventory = await loadInventory(client, BACKUP_KINDS);
+      const backup = buildBackup(inventory, session.identity, new Date());
+      const dir = writeBackup(session.workdir, backup, notify);
+      state.backup = dir;
+      return {path: dir, total: backup.files.reduce((n, f) => n + f.count, 0)};
+    },
+    async audit() {
+      auditInventoryCache = await loadInventory(client, AUDIT_KINDS);
+      return auditInventory(auditInventoryCache, cluster());
+    },
+    async plan(namespaces) {
+      auditInventoryCache ??= await loadInventory(client, AUDIT_KINDS);
+      const {plan, refused} = planMigration(auditInventoryCache, cluster(), namespaces);
+      lastPlan = plan;
+      return {plan, refused};
+    },
+    async apply(namespaces, hooks): Promise<RunResult> {
+      if (!latestBackupFor(session.workdir, session.identity)) return {ok: false, message: `there is no backup of this cluster in ${session.workdir}: back up first`};
+      // The plan the user previewed is what gets recorded; namespaces already under way keep theirs.
+      for (const ns of namespaces) {
+        const ops = lastPlan?.operations.filter(o => o.namespace === ns);
+        if (ops && ops.length > 0) recordPlan(state, ns, ops, new Date());
+      }
+      await save();
+      const messages: string[] = [];
+      try {
+        for (const ns of namespaces) {
+          if (!state.namespaces[ns]) continue;
+          await applyNamespace(state, ns, {client, now: () => new Date(), sleep, persist: () => save(), report: hooks.onEvent, stopRequested: hooks.stopRequested});
+          messages.push(`${ns}: ${(await verifyNamespace(client, ns)).message}`);
+        }
+        auditInventoryCache = undefined;
+        return {ok: true, message: messages.join('\n')};
+      } catch (error) {
+        if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`};
+        throw error;
+      }
+    },
+    async revert(namespaces, hooks): Promise<RunResult> {
+      const skipped: RunResult['skipped'] = [];
+      try {
+        for (const ns of namespaces) {
+          const outcome = await revertNamespace(state, ns, {
+            client,
+            now: () => new Date(),
+            sleep,
+            persist: () => save(),
+            report: hooks.onEvent,
+            stopRequested: hooks.stopRequested,
+            onConflict: async (_record, _live, why) => hooks.onConflict(why),
+          });
+          skipped.push(...outcome.skipped);
+        }
+        auditInventoryCache = undefined;
+        return {ok: skipped.length === 0, message: skipped.length ? `reverted, but ${skipped.length} object(s) were left as someone else changed them` : `reverted ${namespaces.join(', ')}`, skipped};
+      } catch (error) {
+        if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`, skipped};
+        throw error;
+      }
+    },
+    close: () => session.close(),
+  };
+}

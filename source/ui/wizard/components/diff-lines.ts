@@ -1,0 +1,61 @@
+import {structuredPatch} from 'diff';
+import yaml from 'js-yaml';
+import type {Operation, Plan} from '../../../core/plan/types.ts';
+
+export interface Line {
+  text: string;
+  color?: 'green' | 'red' | 'cyan' | 'yellow';
+  bold?: boolean;
+  dim?: boolean;
+  /** The operation this line belongs to, for jumping between operations. */
+  op?: number;
+}
+
+const toYaml = (value: unknown) => (value ? yaml.dump(value, {noRefs: true, lineWidth: -1}) : '');
+
+/** A unified YAML diff of one operation, as `kubectl diff` would show it. */
+export function operationDiff(op: Operation): Line[] {
+  if (op.action === 'restart') return [];
+  const before = toYaml(op.before);
+  const after = toYaml(op.after);
+  const patch = structuredPatch('before', 'after', before, after, '', '', {context: 2});
+  const out: Line[] = [];
+  for (const hunk of patch.hunks) {
+    out.push({text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, color: 'cyan', dim: true});
+    for (const line of hunk.lines) {
+      if (line.startsWith('+')) out.push({text: line, color: 'green'});
+      else if (line.startsWith('-')) out.push({text: line, color: 'red'});
+      else if (!line.startsWith('\\')) out.push({text: line, dim: true});
+    }
+  }
+  return out;
+}
+
+function title(op: Operation): string {
+  const t = op.target;
+  return `${op.action} ${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+}
+
+/** The whole preview as lines: per namespace and step, each operation with its diff, then warnings. */
+export function previewLines(plan: Plan): Line[] {
+  const lines: Line[] = [];
+  plan.operations.forEach((op, index) => {
+    const first = index === 0 || plan.operations[index - 1]!.namespace !== op.namespace;
+    if (first) lines.push({text: `Namespace ${op.namespace}`, bold: true});
+    const newStep = first || plan.operations[index - 1]!.step !== op.step;
+    if (newStep) lines.push({text: `  ${op.step}`, color: 'cyan'});
+    const mark = op.action === 'create' ? '+' : op.action === 'delete' ? '-' : op.action === 'restart' ? '↻' : '~';
+    lines.push({text: `    ${mark} ${title(op)}  — ${op.reason}`, color: op.action === 'create' ? 'green' : op.action === 'delete' ? 'red' : 'yellow', op: index});
+    for (const line of operationDiff(op)) lines.push({...line, text: `      ${line.text}`, op: index});
+  });
+  const warnings = plan.findings.filter(f => f.severity !== 'info');
+  if (warnings.length > 0) {
+    lines.push({text: ''});
+    lines.push({text: `Warnings to acknowledge (${warnings.length})`, bold: true, color: 'yellow'});
+    for (const f of warnings) {
+      const r = f.resource;
+      lines.push({text: `  [${f.id}] (${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}) ${f.message}`, color: f.severity === 'blocker' ? 'red' : 'yellow'});
+    }
+  }
+  return lines;
+}

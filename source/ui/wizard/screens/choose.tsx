@@ -1,0 +1,148 @@
+import {Box, Text, useInput} from 'ink';
+import React, {useEffect, useMemo, useReducer} from 'react';
+import type {NamespaceReadiness} from '../../../core/audit/types.ts';
+import {visibleWindow} from '../components/window.ts';
+import type {KeyHint, ScreenProps} from '../screen.ts';
+import type {WizardState} from '../state.ts';
+
+export function chooseKeys(state: WizardState): KeyHint[] {
+  return [
+    {key: '↑↓', label: 'move'},
+    {key: 'space', label: 'select'},
+    {key: 'a', label: 'select all ready'},
+    {key: '/', label: 'filter'},
+    ...(state.selected.length ? [{key: 'enter', label: `preview ${state.selected.length}`}] : []),
+  ];
+}
+
+export const selectable = (n: NamespaceReadiness) => n.readiness === 'ready' || n.readiness === 'needs-waypoint';
+
+interface View {
+  cursor: number;
+  filter: string;
+  filtering: boolean;
+}
+
+type ViewAction =
+  | {type: 'up' | 'down' | 'page-up' | 'page-down'; count: number; page: number}
+  | {type: 'filter-start'}
+  | {type: 'filter-end'}
+  | {type: 'filter-clear'}
+  | {type: 'filter-type'; text: string}
+  | {type: 'filter-delete'};
+
+/** One action per key against the latest state: typed or pasted keys are never applied to stale state. */
+function viewReducer(view: View, action: ViewAction): View {
+  switch (action.type) {
+    case 'up':
+      return {...view, cursor: Math.max(0, view.cursor - 1)};
+    case 'down':
+      return {...view, cursor: Math.max(0, Math.min(action.count - 1, view.cursor + 1))};
+    case 'page-up':
+      return {...view, cursor: Math.max(0, view.cursor - action.page)};
+    case 'page-down':
+      return {...view, cursor: Math.max(0, Math.min(action.count - 1, view.cursor + action.page))};
+    case 'filter-start':
+      return {...view, filtering: true};
+    case 'filter-end':
+      return {...view, filtering: false};
+    case 'filter-clear':
+      return {cursor: 0, filter: '', filtering: false};
+    case 'filter-type':
+      return {...view, filter: view.filter + action.text, cursor: 0};
+    case 'filter-delete':
+      return {...view, filter: view.filter.slice(0, -1), cursor: 0};
+  }
+}
+
+const READINESS_COLOR: Record<string, string> = {ready: 'green', 'needs-waypoint': 'yellow', blocked: 'red', done: 'cyan'};
+
+/** Screen 5: every namespace with its mode and readiness; blocked ones cannot be picked and say why. */
+export function ChooseScreen({state, dispatch, actions, height, width, setCapturingText}: ScreenProps) {
+  const [view, send] = useReducer(viewReducer, {cursor: 0, filter: '', filtering: false});
+  useEffect(() => {
+    if (state.audit.status === 'idle') actions.loadAudit();
+  }, [state.audit.status, actions]);
+  useEffect(() => {
+    setCapturingText(view.filtering);
+    return () => setCapturingText(false);
+  }, [view.filtering, setCapturingText]);
+
+  const all = state.audit.status === 'ready' ? state.audit.value.namespaces : [];
+  const shown = useMemo(() => (view.filter ? all.filter(n => n.name.includes(view.filter)) : all), [all, view.filter]);
+  const listHeight = Math.max(3, height - 4);
+  const selected = new Set(state.selected);
+
+  useInput((input, key) => {
+    if (view.filtering) {
+      if (key.return || key.escape) send({type: key.escape ? 'filter-clear' : 'filter-end'});
+      else if (key.backspace || key.delete) send({type: 'filter-delete'});
+      else if (input && !key.ctrl && !key.meta) send({type: 'filter-type', text: input});
+      return;
+    }
+    const count = shown.length;
+    if (key.upArrow || input === 'k') send({type: 'up', count, page: listHeight});
+    else if (key.downArrow || input === 'j') send({type: 'down', count, page: listHeight});
+    else if (key.pageUp) send({type: 'page-up', count, page: listHeight});
+    else if (key.pageDown) send({type: 'page-down', count, page: listHeight});
+    else if (input === '/') send({type: 'filter-start'});
+    else if (input === ' ') {
+      const ns = shown[view.cursor];
+      if (!ns || !selectable(ns)) return;
+      const next = new Set(selected);
+      if (next.has(ns.name)) next.delete(ns.name);
+      else next.add(ns.name);
+      dispatch({type: 'select', namespaces: [...next]});
+    } else if (input === 'a') {
+      dispatch({type: 'select', namespaces: [...new Set([...selected, ...shown.filter(n => n.readiness === 'ready' && n.mode !== 'none').map(n => n.name)])]});
+    } else if (key.escape) {
+      if (view.filter) send({type: 'filter-clear'});
+      else dispatch({type: 'back'});
+    } else if (key.return && selected.size > 0) {
+      actions.plan([...selected]);
+      dispatch({type: 'go', screen: 'preview'});
+    }
+  });
+
+  if (state.audit.status !== 'ready') return <Text dimColor>Reading the namespaces…</Text>;
+  const {start, end} = visibleWindow(shown.length, view.cursor, listHeight);
+  const nameWidth = Math.min(Math.max(12, ...shown.slice(start, end).map(n => n.name.length)), Math.floor(width / 3));
+  const current = shown[view.cursor];
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>
+        {`${'   '}${'NAME'.padEnd(nameWidth)}  ${'MODE'.padEnd(8)}${'READINESS'.padEnd(16)}REASONS`}
+      </Text>
+      {shown.slice(start, end).map((n, i) => {
+        const index = start + i;
+        const can = selectable(n);
+        return (
+          <Text key={n.name} wrap="truncate-end" dimColor={!can}>
+            <Text color={index === view.cursor ? 'cyan' : undefined}>{index === view.cursor ? '❯' : ' '}</Text>
+            {selected.has(n.name) ? <Text color="green">◉ </Text> : <Text>{can ? '◯ ' : '  '}</Text>}
+            {n.name.padEnd(nameWidth)}  {n.mode.padEnd(8)}
+            <Text color={READINESS_COLOR[n.readiness]}>{n.readiness.padEnd(16)}</Text>
+            {n.reasons.join(', ')}
+          </Text>
+        );
+      })}
+      <Box marginTop={1}>
+        {view.filtering || view.filter ? (
+          <Text>
+            filter: <Text color="cyan">{view.filter}</Text>
+            {view.filtering ? <Text inverse> </Text> : ''}
+            <Text dimColor>{`  ${shown.length} of ${all.length}`}</Text>
+          </Text>
+        ) : current && !selectable(current) ? (
+          <Text color={READINESS_COLOR[current.readiness]} wrap="truncate-end">
+            {current.name} cannot be selected: {current.readiness === 'done' ? 'it already runs in ambient mode' : `blocked by ${current.reasons.join(', ')} (see Blockers)`}
+          </Text>
+        ) : (
+          <Text dimColor>
+            {selected.size} selected · {all.filter(selectable).length} of {all.length} can move
+          </Text>
+        )}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,102 @@
+import {Box, Text, useInput} from 'ink';
+import React, {useMemo, useReducer} from 'react';
+import {previewLines} from '../components/diff-lines.ts';
+import {Working} from '../components/status-line.tsx';
+import type {KeyHint, ScreenProps} from '../screen.ts';
+import type {WizardState} from '../state.ts';
+
+const warningCount = (state: WizardState) => (state.plan.status === 'ready' ? state.plan.value.plan.findings.filter(f => f.severity !== 'info').length : 0);
+const blockerCount = (state: WizardState) => (state.plan.status === 'ready' ? state.plan.value.plan.findings.filter(f => f.severity === 'blocker').length : 0);
+
+export function previewKeys(state: WizardState): KeyHint[] {
+  if (state.plan.status !== 'ready') return [];
+  const keys: KeyHint[] = [
+    {key: '↑↓ pgup pgdn', label: 'scroll'},
+    {key: 'n/p', label: 'next/previous change'},
+  ];
+  if (warningCount(state) > 0 && !state.acknowledged) keys.push({key: 'y', label: 'acknowledge the warnings'});
+  if (blockerCount(state) === 0 && (warningCount(state) === 0 || state.acknowledged)) keys.push({key: 'enter', label: 'apply'});
+  return keys;
+}
+
+type View = {top: number; confirming: boolean};
+type ViewAction = {type: 'scroll'; by: number; max: number} | {type: 'to'; line: number; max: number} | {type: 'confirm'; on: boolean};
+
+function viewReducer(view: View, action: ViewAction): View {
+  switch (action.type) {
+    case 'scroll':
+      return {...view, top: Math.max(0, Math.min(action.max, view.top + action.by))};
+    case 'to':
+      return {...view, top: Math.max(0, Math.min(action.max, action.line))};
+    case 'confirm':
+      return {...view, confirming: action.on};
+  }
+}
+
+/** Screen 6: every object the plan writes, as a unified YAML diff; warnings must be read before applying. */
+export function PreviewScreen({state, dispatch, actions, height}: ScreenProps) {
+  const [view, send] = useReducer(viewReducer, {top: 0, confirming: false});
+  const lines = useMemo(() => (state.plan.status === 'ready' ? previewLines(state.plan.value.plan) : []), [state.plan]);
+  const pageHeight = Math.max(3, height - 3);
+  const max = Math.max(0, lines.length - pageHeight);
+  const opStarts = useMemo(() => lines.flatMap((l, i) => (l.op !== undefined && (i === 0 || lines[i - 1]!.op !== l.op) ? [i] : [])), [lines]);
+  const canApply = state.plan.status === 'ready' && blockerCount(state) === 0 && (warningCount(state) === 0 || state.acknowledged) && state.plan.value.plan.operations.length > 0;
+
+  useInput((input, key) => {
+    if (state.plan.status !== 'ready') return;
+    if (view.confirming) {
+      if (input === 'y') {
+        send({type: 'confirm', on: false});
+        dispatch({type: 'go', screen: 'apply'});
+        actions.apply(state.plan.value.plan.namespaces);
+      } else if (input === 'n' || key.escape) send({type: 'confirm', on: false});
+      return;
+    }
+    if (key.upArrow || input === 'k') send({type: 'scroll', by: -1, max});
+    else if (key.downArrow || input === 'j') send({type: 'scroll', by: 1, max});
+    else if (key.pageUp) send({type: 'scroll', by: -pageHeight, max});
+    else if (key.pageDown || input === ' ') send({type: 'scroll', by: pageHeight, max});
+    else if (input === 'n') send({type: 'to', line: opStarts.find(s => s > view.top) ?? view.top, max});
+    else if (input === 'p') send({type: 'to', line: [...opStarts].reverse().find(s => s < view.top) ?? 0, max});
+    else if (input === 'y' && warningCount(state) > 0) dispatch({type: 'acknowledge'});
+    else if (key.return && canApply) send({type: 'confirm', on: true});
+  });
+
+  if (state.plan.status === 'idle' || state.plan.status === 'loading') return <Working label="Planning…" />;
+  if (state.plan.status === 'error') return <Text color="red">Planning failed: {state.plan.message}</Text>;
+  const {plan, refused} = state.plan.value;
+  const context = state.session.status === 'ready' ? state.session.value.context : '';
+  return (
+    <Box flexDirection="column">
+      {refused.map(r => (
+        <Text key={r.namespace} color="red">
+          refused: {r.message}
+        </Text>
+      ))}
+      <Box flexDirection="column" height={pageHeight - refused.length} overflow="hidden">
+        {lines.slice(view.top, view.top + pageHeight - refused.length).map((line, i) => (
+          <Text key={view.top + i} color={line.color} bold={line.bold} dimColor={line.dim} wrap="truncate-end">
+            {line.text || ' '}
+          </Text>
+        ))}
+      </Box>
+      <Box marginTop={1}>
+        {view.confirming ? (
+          <Text color="yellow" bold>
+            Apply {plan.operations.length} operations to {plan.namespaces.join(', ')} on context {context}? y apply · n not yet
+          </Text>
+        ) : blockerCount(state) > 0 ? (
+          <Text color="red">The plan has {blockerCount(state)} blocker(s) (listed at the end): resolve them and choose again.</Text>
+        ) : warningCount(state) > 0 && !state.acknowledged ? (
+          <Text color="yellow">
+            {warningCount(state)} warning(s) at the end of the preview: read them, then press y to acknowledge. Lines {view.top + 1}–{Math.min(lines.length, view.top + pageHeight)} of {lines.length}
+          </Text>
+        ) : (
+          <Text dimColor>
+            {plan.operations.length} operations · lines {view.top + 1}–{Math.min(lines.length, view.top + pageHeight)} of {lines.length} · nothing is written until you apply
+          </Text>
+        )}
+      </Box>
+    </Box>
+  );
+}
