@@ -13,7 +13,11 @@ export interface ClusterFlags {
   context?: string;
   demo?: boolean;
   clusterFrom?: string;
+  /** With `--demo`, the demo cluster is kept here between runs, so a migration can be resumed. */
+  workdir?: string;
 }
+
+export const DEMO_CLUSTER_FILE = 'demo-cluster.json';
 
 /** A problem with what the user asked for, reported as one line with exit code 1. */
 export class UserFacingError extends Error {}
@@ -38,6 +42,7 @@ export async function openCluster(flags: ClusterFlags, options: {controllerDelay
       simulator = await startSimulator({
         fixtures: [flags.clusterFrom ?? DEMO_FIXTURES],
         controllerDelayMs: options.controllerDelayMs,
+        persistTo: flags.demo && flags.workdir ? path.join(flags.workdir, DEMO_CLUSTER_FILE) : undefined,
       });
     } catch (error) {
       if (error instanceof SeedError) throw new UserFacingError(`cannot build the cluster from ${flags.clusterFrom ?? 'the demo fixtures'}: ${error.message}`);

@@ -15,7 +15,7 @@ import {
   qualifiedResource,
   StatusError,
 } from './status.ts';
-import {ObjectStore} from './store.ts';
+import {ObjectStore, type StoreSnapshot} from './store.ts';
 import {strategicMergePatch, supportsStrategicMerge} from './strategic-merge.ts';
 import type {FieldValidation, KubeObject, ResourceType, StatusCause} from './types.ts';
 
@@ -75,6 +75,12 @@ export class SimCluster {
   now: () => Date = () => new Date();
   private readonly validators = new Map<string, SchemaValidator>();
   private nextClusterIp = 10;
+
+  /** Brings back a cluster saved with `store.snapshot()`: its objects and the kinds its CRDs define. */
+  restore(snapshot: StoreSnapshot): void {
+    this.store.restore(snapshot);
+    for (const object of this.store.list(typeKey('apiextensions.k8s.io', 'customresourcedefinitions'))) this.registry.registerCrd(object);
+  }
 
   typeFor(group: string, plural: string): ResourceType {
     const type = this.registry.byResource(group, plural);

@@ -1,4 +1,4 @@
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import {SimCluster} from './cluster.ts';
@@ -7,7 +7,8 @@ import {kubeletHook} from './controllers/kubelet.ts';
 import {ControllerRunner} from './controllers/runner.ts';
 import {workloadController} from './controllers/workloads.ts';
 import {startSimServer, type SimServer} from './http-server.ts';
-import {CRD_FIXTURES, readManifests, seedCluster, type SeedDocument} from './seed.ts';
+import {CRD_FIXTURES, readManifests, SeedError, seedCluster, type SeedDocument} from './seed.ts';
+import type {StoreSnapshot} from './store.ts';
 
 export interface SimulatorOptions {
   /** Files or directories of manifests to seed, on top of the Istio and Gateway API CRDs. */
@@ -17,6 +18,11 @@ export interface SimulatorOptions {
   port?: number;
   /** Delay between controller passes, to make rollouts visibly progress in a demo. */
   controllerDelayMs?: number;
+  /**
+   * Keep the cluster in this file: loaded at start when it exists (instead of seeding), saved after
+   * every change. The demo cluster survives the wizard being closed, so a migration can be resumed.
+   */
+  persistTo?: string;
 }
 
 export interface Simulator {
@@ -36,9 +42,13 @@ let crdDocuments: SeedDocument[] | undefined;
 export function createCluster(options: SimulatorOptions = {}): {cluster: SimCluster; runner: ControllerRunner} {
   const cluster = new SimCluster();
   cluster.admissionHooks.push(sidecarInjectorHook, ambientEnrollmentHook, kubeletHook);
-  crdDocuments ??= readManifests(CRD_FIXTURES);
-  const documents = [...crdDocuments, ...(options.fixtures ?? []).flatMap(f => readManifests(f)), ...(options.objects ?? [])];
-  seedCluster(cluster, documents);
+  const saved = options.persistTo ? readSnapshot(options.persistTo) : undefined;
+  if (saved) cluster.restore(saved);
+  else {
+    crdDocuments ??= readManifests(CRD_FIXTURES);
+    const documents = [...crdDocuments, ...(options.fixtures ?? []).flatMap(f => readManifests(f)), ...(options.objects ?? [])];
+    seedCluster(cluster, documents);
+  }
   const runner = new ControllerRunner(
     cluster,
     [workloadController, ambientEnrollmentController, waypointController],
@@ -53,6 +63,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const {cluster, runner} = createCluster(options);
   await runner.settled();
   const server = await startSimServer(cluster, {port: options.port});
+  const persistence = options.persistTo ? persistOnChange(cluster, options.persistTo) : undefined;
   return {
     server,
     cluster,
@@ -60,10 +71,41 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     settled: () => runner.settled(),
     writeKubeconfig: (file, contextName = 'ambient-migrate-sim') => writeKubeconfig(file, server.url, contextName),
     close: async () => {
+      persistence?.flush();
+      persistence?.stop();
       runner.stop();
       await server.close();
     },
   };
+}
+
+function readSnapshot(file: string): StoreSnapshot | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as StoreSnapshot;
+    if (typeof parsed.revision !== 'number' || !Array.isArray(parsed.objects)) throw new Error('not a cluster snapshot');
+    return parsed;
+  } catch (error) {
+    throw new SeedError(`the saved cluster ${file} cannot be read (${(error as Error).message}); move it away to start from a fresh demo cluster`);
+  }
+}
+
+/** Saves the cluster a moment after it changes (writes come in bursts) and when it closes. */
+function persistOnChange(cluster: SimCluster, file: string): {flush(): void; stop(): void} {
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(cluster.store.snapshot()), {mode: 0o600});
+    renameSync(temp, file);
+  };
+  const unsubscribe = cluster.store.subscribe(() => {
+    timer ??= setTimeout(flush, 200);
+  });
+  flush();
+  return {flush, stop: unsubscribe};
 }
 
 export function kubeconfigFor(url: string, contextName: string): string {

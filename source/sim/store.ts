@@ -13,6 +13,11 @@ export interface StoreEvent {
 
 type Listener = (event: StoreEvent) => void;
 
+export interface StoreSnapshot {
+  revision: number;
+  objects: Array<{typeKey: string; object: KubeObject}>;
+}
+
 /** How many past events a watch can resume from before it gets 410 Expired. */
 const EVENT_HISTORY = 20_000;
 
@@ -84,6 +89,24 @@ export class ObjectStore {
     const removed = {...object, metadata: {...object.metadata, resourceVersion: String(this.revision)}};
     this.emit({type: 'DELETED', typeKey, resourceVersion: this.revision, object: removed});
     return removed;
+  }
+
+  /** Everything needed to bring the store back later, as plain JSON. */
+  snapshot(): StoreSnapshot {
+    const objects: StoreSnapshot['objects'] = [];
+    for (const [typeKey, bucket] of this.objects) for (const object of bucket.values()) objects.push({typeKey, object});
+    return {revision: this.revision, objects};
+  }
+
+  /** Loads a snapshot into an empty store, keeping uids and resourceVersions; emits no events. */
+  restore(snapshot: StoreSnapshot): void {
+    for (const {typeKey, object} of snapshot.objects) {
+      const bucket = this.objects.get(typeKey) ?? new Map<string, KubeObject>();
+      this.objects.set(typeKey, bucket);
+      bucket.set(objectKey(object.metadata.namespace ?? '', object.metadata.name!), object);
+      this.sortedKeys.delete(typeKey);
+    }
+    this.revision = Math.max(this.revision, snapshot.revision);
   }
 
   /** Every stored object, for garbage collection and namespace clean-up. */
