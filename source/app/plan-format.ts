@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import {byCodeUnits} from '../core/plan/objects.ts';
 import {STEPS, type Operation, type Plan} from '../core/plan/types.ts';
 import type {Refusal} from '../core/plan/planner.ts';
 import {findingLine} from './audit-format.ts';
@@ -30,7 +31,8 @@ export function formatPlan(plan: Plan, refused: Refusal[], style: Style): string
     const ops = plan.operations.filter(o => o.namespace === namespace);
     const counts = (action: Operation['action']) => ops.filter(o => o.action === action).length;
     out.push('');
-    out.push(style.bold(`Namespace ${namespace}`) + style.dim(`  ${counts('create')} to create, ${counts('update') + counts('label')} to change, ${counts('restart')} to restart, ${counts('delete')} to delete`));
+    // The five things a reviewer looks for, each counted on its own (label changes are not object edits).
+    out.push(style.bold(`Namespace ${namespace}`) + style.dim(`  ${counts('create')} to create, ${counts('update')} to change, ${counts('label')} to label, ${counts('restart')} to restart, ${counts('delete')} to delete`));
     for (const step of STEPS) {
       const inStep = ops.filter(o => o.step === step);
       if (inStep.length === 0) continue;
@@ -60,5 +62,5 @@ export function planFiles(plan: Plan): Array<{path: string; content: string}> {
     // A namespace changed by several label steps ends in its final state.
     files.set(path, yaml.dump(op.after, {noRefs: true, sortKeys: false, lineWidth: -1}));
   }
-  return [...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => ({path, content}));
+  return [...files].sort(([a], [b]) => byCodeUnits(a, b)).map(([path, content]) => ({path, content}));
 }

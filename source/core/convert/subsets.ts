@@ -152,7 +152,11 @@ function findSubset(request: SubsetUse, rules: KubeObject[]): SubsetDefinition |
   const {namespace, name} = request.service;
   const forHost = rules
     .filter(r => !r.spec?.workloadSelector && sameHost(r, namespace, name))
-    .sort((a, b) => rank(a, namespace).localeCompare(rank(b, namespace)));
+    // Code-unit order, not localeCompare: which rule defines a subset must not depend on the machine's locale.
+    .sort((a, b) => {
+      const [x, y] = [rank(a, namespace), rank(b, namespace)];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
   const defining = forHost.flatMap(rule => {
     const subsets: any[] = Array.isArray(rule.spec?.subsets) ? rule.spec.subsets : [];
     const index = subsets.findIndex(s => s?.name === request.subset);

@@ -1,5 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {selects} from '../audit/context.ts';
+import {byCodeUnits} from './objects.ts';
 
 /** A unit of pods that share a template: a workload's pod template, or a pod nobody controls. */
 export interface PodTemplateUnit {
@@ -34,7 +35,7 @@ export function attachmentFor(selector: Record<string, string> | undefined, unit
   if (selected.size === 0) return {kind: 'nothing'};
   const targets: string[] = [];
   const covered = new Set<string>();
-  for (const service of [...services].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+  for (const service of [...services].sort((a, b) => byCodeUnits(a.metadata.name, b.metadata.name))) {
     const serviceSelector = service.spec?.selector as Record<string, string> | undefined;
     if (!serviceSelector || Object.keys(serviceSelector).length === 0) continue;
     const backing = units.filter(u => selects(serviceSelector, u.labels)).map(name);

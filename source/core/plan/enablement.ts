@@ -1,21 +1,21 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {selects} from '../audit/context.ts';
 import {DATAPLANE_LABEL, hasSidecar, INJECTION_LABEL, REVISION_LABEL, WAYPOINT_MANAGED_LABEL} from '../dataplane.ts';
-import {operation, targetOf} from './objects.ts';
+import {byCodeUnits, operation, targetOf} from './objects.ts';
 import {WAYPOINT_NAME, type Operation} from './types.ts';
 
 export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
 const INJECT_OVERRIDE = 'sidecar.istio.io/inject';
 
 function withLabels(namespace: KubeObject, change: Record<string, string | null>): KubeObject {
-  const next = structuredClone(namespace);
-  const labels = {...(next.metadata.labels ?? {})};
+  const labels = {...(namespace.metadata.labels ?? {})};
   for (const [k, v] of Object.entries(change)) {
     if (v === null) delete labels[k];
     else labels[k] = v;
   }
-  next.metadata.labels = labels;
-  return next;
+  // A shallow copy is enough (only the labels change, and `operation` copies deeply): a structuredClone
+  // per label step was a visible share of planning 1,000 namespaces.
+  return {...namespace, metadata: {...namespace.metadata, labels}};
 }
 
 /**
@@ -39,7 +39,7 @@ export function planEnablement(input: {namespace: KubeObject; waypoint: boolean;
   label('remove-injection', {[INJECTION_LABEL]: null, [REVISION_LABEL]: null}, 'stop injecting sidecars into new pods');
 
   const restart: KubeObject[] = [];
-  for (const workload of [...input.workloads].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`))) {
+  for (const workload of [...input.workloads].sort((a, b) => byCodeUnits(`${a.kind}/${a.metadata.name}`, `${b.kind}/${b.metadata.name}`))) {
     if (workload.metadata.labels?.[WAYPOINT_MANAGED_LABEL]) continue;
     const template = workload.spec?.template?.metadata ?? {};
     const override = template.labels?.[INJECT_OVERRIDE] === 'true' || template.annotations?.[INJECT_OVERRIDE] === 'true' || Boolean(template.labels?.[REVISION_LABEL]);

@@ -1,14 +1,14 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {auditContext} from '../audit/audit.ts';
 import {buildContext, type AuditContext} from '../audit/context.ts';
-import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
+import type {AuditReport, Finding, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
-import {analyzeVirtualService} from '../routes/translatability.ts';
+import {parseServiceHost} from '../routes/translatability.ts';
 import {podTemplateUnits} from './attachment.ts';
 import {planEnablement} from './enablement.ts';
-import {operation, targetOf} from './objects.ts';
+import {byCodeUnits, operation, targetOf} from './objects.ts';
 import {planPolicies} from './policies.ts';
-import {destinationRuleCleanup, objectKey, planRouting} from './routing.ts';
+import {destinationRuleCleanup, objectKey, planRouting, routeAnalysis, subsetRoutedServices} from './routing.ts';
 import {STEPS, type Operation, type Plan} from './types.ts';
 import {waypointGateway} from './waypoint.ts';
 
@@ -25,7 +25,7 @@ export interface PlanOutcome {
  * same inventory and namespaces always give the same plan, byte for byte.
  */
 export function planMigration(inventory: Inventory, cluster: {context: string; server: string; kubernetesVersion: string}, requested: string[]): PlanOutcome {
-  const ctx = buildContext(inventory);
+  const ctx = buildContext(inListOrder(inventory));
   const audit = auditContext(ctx, cluster);
   const readiness = new Map(audit.namespaces.map(n => [n.name, n]));
   const refused: Refusal[] = [];
@@ -41,10 +41,19 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
   const operations: Operation[] = [];
   const findings = [];
   const replacedRoutes = new Set<string>();
-  const cleanup: Operation[] = [];
+  const cleanup = new Map<string, Operation[]>();
   const trustDomain = (ctx.meshConfig.trustDomain as string | undefined) ?? 'cluster.local';
   const serviceLookup = (namespace: string, name: string) => ctx.inNamespace('service', namespace).find(s => s.metadata.name === name);
   const perNamespace = new Map<string, {ops: Operation[]; meshRoutes: KubeObject[]}>();
+  const namespaceObjects = new Map(ctx.namespaces.map(n => [n.metadata.name, n]));
+  const rulesByHost = new Map<string, KubeObject[]>();
+  for (const rule of ctx.items('destinationRule')) {
+    const host = typeof rule.spec?.host === 'string' ? parseServiceHost(rule.spec.host, rule.metadata.namespace ?? 'default') : undefined;
+    if (!host) continue;
+    const key = `${host.namespace}/${host.name}`;
+    rulesByHost.set(key, [...(rulesByHost.get(key) ?? []), rule]);
+  }
+  const destinationRulesFor = (namespace: string, name: string) => rulesByHost.get(`${namespace}/${name}`) ?? [];
 
   for (const state of accepted) {
     const name = state.name;
@@ -67,27 +76,29 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         services: ctx.inNamespace('service', name),
         units: podTemplateUnits(workloads, ctx.podsIn(name)),
       });
-      const meshRoutes = ctx.inNamespace('virtualService', name).filter(vs => analyzeVirtualService(vs).mesh);
-      const routing = planRouting({namespace: name, virtualServices: meshRoutes, allDestinationRules: ctx.items('destinationRule'), services: serviceLookup});
+      const meshRoutes = ctx.inNamespace('virtualService', name).filter(vs => routeAnalysis(vs).mesh);
+      const routing = planRouting({namespace: name, virtualServices: meshRoutes, destinationRulesFor, services: serviceLookup});
       ops.push(...routing.operations, ...policies.operations);
       findings.push(...policies.findings, ...routing.findings);
       for (const vs of routing.replaced) replacedRoutes.add(objectKey(vs));
       for (const original of [...policies.replaced, ...routing.replaced]) {
-        cleanup.push(operation(name, 'cleanup', 'delete', targetOf(original), original, null, 'replaced by its waypoint version; deleted right after the restart, as the guide says'));
+        if (!cleanup.has(name)) cleanup.set(name, []);
+        cleanup.get(name)!.push(operation(name, 'cleanup', 'delete', targetOf(original), original, null, 'replaced by its waypoint version; deleted right after the restart, as the guide says'));
       }
       perNamespace.set(name, {ops, meshRoutes});
     } else {
       perNamespace.set(name, {ops, meshRoutes: []});
     }
-    const namespaceObject = ctx.namespaces.find(n => n.metadata.name === name)!;
+    const namespaceObject = namespaceObjects.get(name)!;
     ops.push(...planEnablement({namespace: namespaceObject, waypoint, workloads, pods: ctx.podsIn(name)}));
   }
 
   // DestinationRule clean-up needs to know every VirtualService the whole plan replaces.
+  const stillRouted = subsetRoutedServices(ctx.items('virtualService'), replacedRoutes);
   for (const [name, {ops, meshRoutes}] of perNamespace) {
-    ops.push(...cleanup.filter(op => op.namespace === name));
+    ops.push(...(cleanup.get(name) ?? []));
     if (meshRoutes.length > 0) {
-      ops.push(...destinationRuleCleanup({namespace: name, virtualServices: meshRoutes, allVirtualServices: ctx.items('virtualService'), allDestinationRules: ctx.items('destinationRule')}, replacedRoutes));
+      ops.push(...destinationRuleCleanup({namespace: name, virtualServices: meshRoutes, destinationRules: ctx.inNamespace('destinationRule', name)}, replacedRoutes, stillRouted));
     }
     operations.push(...orderOperations(ops));
   }
@@ -97,11 +108,39 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     plan: {
       namespaces: [...planned].sort(),
       operations,
-      findings: [...audit.findings.filter(f => f.namespaces.some(n => planned.has(n))), ...findings],
+      findings: [...inStableOrder(audit.findings.filter(f => f.namespaces.some(n => planned.has(n)))), ...findings],
     },
     refused,
     audit,
   };
+}
+
+/**
+ * Every kind in the order a kube-apiserver lists it (namespace, then name). Some audit findings name
+ * objects in the order they were listed, so an inventory read another way (a cache, a merged file) gave
+ * the same cluster a different plan; sorting here keeps the plan byte for byte the same.
+ */
+function inListOrder(inventory: Inventory): Inventory {
+  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
+  const objects: Inventory['objects'] = {};
+  for (const [kind, items] of Object.entries(inventory.objects) as Array<[keyof Inventory['objects'], KubeObject[]]>) {
+    objects[kind] = items
+      .map(o => [key(o), o] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => o);
+  }
+  return {...inventory, objects};
+}
+
+const SEVERITY_ORDER = {blocker: 0, warning: 1, info: 2} as const;
+
+/**
+ * The audit's findings in the audit's order (severity, id, resource), compared by code units: the audit
+ * sorts with localeCompare, which made the plan's findings depend on the machine's locale.
+ */
+function inStableOrder(findings: Finding[]): Finding[] {
+  const key = (f: Finding) => `${f.resource.namespace ?? ''}/${f.resource.kind}/${f.resource.name}/${f.field ?? ''}`;
+  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byCodeUnits(a.id, b.id) || byCodeUnits(key(a), key(b)));
 }
 
 /**
@@ -114,11 +153,11 @@ const KIND_ORDER: Partial<Record<Operation['step'], string[]>> = {
   cleanup: ['AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin', 'VirtualService', 'DestinationRule'],
 };
 
-/** Operations in the guide's step order, then kind order, then by id: a stable plan. */
+/** Operations in the guide's step order, then kind order, then by id (locale-independent): a stable plan. */
 function orderOperations(ops: Operation[]): Operation[] {
   const stepIndex = (op: Operation) => STEPS.indexOf(op.step);
   const kindIndex = (op: Operation) => KIND_ORDER[op.step]?.indexOf(op.target.kind) ?? 0;
-  return [...ops].sort((a, b) => stepIndex(a) - stepIndex(b) || kindIndex(a) - kindIndex(b) || a.id.localeCompare(b.id));
+  return [...ops].sort((a, b) => stepIndex(a) - stepIndex(b) || kindIndex(a) - kindIndex(b) || byCodeUnits(a.id, b.id));
 }
 
 export type {AuditContext};

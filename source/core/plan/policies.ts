@@ -115,9 +115,16 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
       if (copyToWaypoint(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`)) plan.replaced.push(policy);
       continue;
     }
-    if (analysis.action !== 'ALLOW') continue;
     const rules = (policy.spec?.rules ?? []) as any[];
     const namesCallers = rules.some(r => (r?.from ?? []).some((f: any) => f?.source?.principals || f?.source?.namespaces || f?.source?.serviceAccounts));
+    if (analysis.action === 'DENY' && namesCallers) {
+      // Behind a waypoint, ztunnel sees the waypoint's identity, so "deny these callers" stops matching the
+      // callers it names: without a copy at the waypoint (which sees the real caller) the DENY fails open.
+      // The original stays for traffic that reaches the pods directly.
+      copyToWaypoint(policy, `keeps denying the callers ${policy.metadata.name} names, which ztunnel no longer sees behind the waypoint`);
+      continue;
+    }
+    if (analysis.action !== 'ALLOW') continue;
     if (!namesCallers) continue;
     const principal = waypointPrincipal(namespace, input.trustDomain);
     if (rules.some(r => (r?.from ?? []).some((f: any) => (f?.source?.principals ?? []).includes(principal)))) continue;

@@ -6,15 +6,19 @@ import type {Finding} from '../audit/types.ts';
 import {versionServices} from '../convert/subsets.ts';
 import {convertVirtualService, type ServiceLookup} from '../convert/virtual-service.ts';
 import {analyzeVirtualService, parseServiceHost} from '../routes/translatability.ts';
-import {operation, targetOf} from './objects.ts';
+import {byCodeUnits, operation, targetOf} from './objects.ts';
 import type {Operation} from './types.ts';
 
 export interface RoutingInputs {
   namespace: string;
   /** Mesh VirtualServices of this namespace. */
   virtualServices: KubeObject[];
-  /** Every DestinationRule in the cluster: a subset's labels may be defined in another namespace. */
-  allDestinationRules: KubeObject[];
+  /**
+   * The DestinationRules for a Service host, from every namespace (a subset's labels may be defined in
+   * another namespace), in inventory order. An index rather than the whole list: scanning every rule of
+   * the cluster for every subset made planning 1,000 namespaces quadratic.
+   */
+  destinationRulesFor: (namespace: string, name: string) => KubeObject[];
   services: ServiceLookup;
 }
 
@@ -27,12 +31,27 @@ export interface RoutingPlan {
 
 export const objectKey = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
+/**
+ * analyzeVirtualService, once per object: the planner asks about the same VirtualService several times
+ * (mesh or not, the subsets it uses for clean-up) and, on a large cluster, the repeats were a good part of
+ * the plan's time. Inventory objects are never modified while planning, so the object is the key.
+ */
+const analyses = new WeakMap<KubeObject, ReturnType<typeof analyzeVirtualService>>();
+export function routeAnalysis(vs: KubeObject): ReturnType<typeof analyzeVirtualService> {
+  let analysis = analyses.get(vs);
+  if (!analysis) analyses.set(vs, (analysis = analyzeVirtualService(vs)));
+  return analysis;
+}
+
 /** VirtualServices become HTTPRoutes, subsets become per-version Services; what cannot convert stays. */
 export function planRouting(input: RoutingInputs): RoutingPlan {
   const plan: RoutingPlan = {operations: [], replaced: [], findings: []};
   const {namespace} = input;
+  // Keyed by kind too: the DestinationRule for a version Service has the Service's name (reviews-v1), and
+  // a namespace/name key made the Service hide its DestinationRule, dropping the subset's traffic policy.
   const created = new Map<string, KubeObject>();
-  for (const vs of [...input.virtualServices].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+  const createdKey = (o: KubeObject) => `${o.kind}/${objectKey(o)}`;
+  for (const vs of [...input.virtualServices].sort((a, b) => byCodeUnits(a.metadata.name, b.metadata.name))) {
     const conversion = convertVirtualService(vs, input.services);
     const where = {namespaces: [namespace], resource: refOf(vs), scope: 'namespace' as const};
     if (conversion.untranslatable.length > 0 || conversion.routes.length === 0) {
@@ -48,7 +67,9 @@ export function planRouting(input: RoutingInputs): RoutingPlan {
       }
       continue;
     }
-    const versions = versionServices(conversion.subsets, input.allDestinationRules, input.services);
+    // The rules for the routed Services and for the version Services' own hosts: all versionServices reads.
+    const rules = [...new Set(conversion.subsets.flatMap(s => [...input.destinationRulesFor(s.service.namespace, s.service.name), ...input.destinationRulesFor(s.service.namespace, s.backendName)]))];
+    const versions = versionServices(conversion.subsets, rules, input.services);
     if (versions.problems.length > 0) {
       for (const problem of versions.problems) {
         plan.findings.push(
@@ -73,15 +94,15 @@ export function planRouting(input: RoutingInputs): RoutingPlan {
       );
     }
     for (const version of versions.services) {
-      if (created.has(objectKey(version.service))) continue;
-      created.set(objectKey(version.service), version.service);
+      if (created.has(createdKey(version.service))) continue;
+      created.set(createdKey(version.service), version.service);
       plan.operations.push(
         operation(namespace, 'policies', 'create', targetOf(version.service), null, version.service, `subset ${version.source.subset} of ${version.source.host} (DestinationRule ${version.source.destinationRule}) as a Service an HTTPRoute can route to`),
       );
     }
     for (const rule of versions.destinationRules) {
-      if (created.has(objectKey(rule.destinationRule))) continue;
-      created.set(objectKey(rule.destinationRule), rule.destinationRule);
+      if (created.has(createdKey(rule.destinationRule))) continue;
+      created.set(createdKey(rule.destinationRule), rule.destinationRule);
       plan.operations.push(
         operation(namespace, 'policies', 'create', targetOf(rule.destinationRule), null, rule.destinationRule, `keeps the traffic policy of subset ${rule.source.subset} (DestinationRule ${rule.source.destinationRule}) for its version Service`),
       );
@@ -94,33 +115,46 @@ export function planRouting(input: RoutingInputs): RoutingPlan {
   return plan;
 }
 
-/**
- * A DestinationRule's subsets can go once no remaining VirtualService routes to them; its traffic
- * policy stays (waypoints apply it), so a rule with one is updated rather than deleted.
- */
-export function destinationRuleCleanup(
-  input: {namespace: string; virtualServices: KubeObject[]; allVirtualServices: KubeObject[]; allDestinationRules: KubeObject[]},
-  converted: Set<string>,
-): Operation[] {
-  const ops: Operation[] = [];
+/** `namespace/name` of every Service that a VirtualService the plan does not replace routes to by subset. */
+export function subsetRoutedServices(allVirtualServices: KubeObject[], converted: Set<string>): Set<string> {
   const stillRouted = new Set<string>();
-  for (const vs of input.allVirtualServices) {
+  for (const vs of allVirtualServices) {
     if (converted.has(objectKey(vs))) continue;
-    for (const used of analyzeVirtualService(vs).subsetsUsed) {
+    for (const used of routeAnalysis(vs).subsetsUsed) {
       const svc = parseServiceHost(used.host, vs.metadata.namespace!);
       if (svc) stillRouted.add(`${svc.namespace}/${svc.name}`);
     }
   }
+  return stillRouted;
+}
+
+/**
+ * A DestinationRule's subsets can go once no remaining VirtualService routes to them; its traffic
+ * policy stays (waypoints apply it), so a rule with one is updated rather than deleted.
+ * `stillRouted` is computed once for the whole plan (subsetRoutedServices): per namespace, it made the
+ * plan of a large cluster quadratic.
+ */
+export function destinationRuleCleanup(
+  input: {namespace: string; virtualServices: KubeObject[]; destinationRules: KubeObject[]},
+  converted: Set<string>,
+  stillRouted: Set<string>,
+): Operation[] {
+  const ops: Operation[] = [];
   if (converted.size === 0) return ops;
-  for (const rule of input.allDestinationRules) {
+  // The Services this namespace's replaced VirtualServices route to by subset.
+  const replacedHere = new Set<string>();
+  for (const vs of input.virtualServices) {
+    if (!converted.has(objectKey(vs))) continue;
+    for (const used of routeAnalysis(vs).subsetsUsed) {
+      const svc = parseServiceHost(used.host, vs.metadata.namespace!);
+      if (svc) replacedHere.add(`${svc.namespace}/${svc.name}`);
+    }
+  }
+  for (const rule of input.destinationRules) {
     if (rule.metadata.namespace !== input.namespace || !(rule.spec?.subsets ?? []).length) continue;
     const host = parseServiceHost(rule.spec?.host ?? '', rule.metadata.namespace!);
     if (!host || stillRouted.has(`${host.namespace}/${host.name}`)) continue;
-    const replacedHere = input.virtualServices.some(vs => converted.has(objectKey(vs)) && analyzeVirtualService(vs).subsetsUsed.some((u: {host: string}) => {
-      const svc = parseServiceHost(u.host, vs.metadata.namespace!);
-      return svc?.namespace === host.namespace && svc.name === host.name;
-    }));
-    if (!replacedHere) continue;
+    if (!replacedHere.has(`${host.namespace}/${host.name}`)) continue;
     if (rule.spec?.trafficPolicy) {
       const updated = structuredClone(rule);
       delete updated.spec.subsets;
