@@ -65,7 +65,7 @@ describe('backup and restore against the demo cluster', () => {
 
     const result = await runBinary(['backup', '--kubeconfig', cluster.kubeconfig, '--workdir', workdir], path.dirname(workdir));
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /readable by others.*changed it to 700/);
+    assert.match(result.stderr, /open to other users \(mode 755\); changed it to 700/);
     const [name] = readdirSync(path.join(workdir, 'backups'));
     backupDir = path.join(workdir, 'backups', name);
     assert.match(name, /^\d{8}T\d{6}Z$/);
@@ -130,6 +130,14 @@ describe('which backups apply may trust', () => {
     assert.equal(listed[0].intact, false);
     assert.match(listed[0].problems.join('\n'), /01-namespaces\.yaml has changed since the backup \(sha256 differs\)/);
     assert.equal(latestBackupFor(tmp.dir, here)?.path, good);
+  });
+
+  test('two backups in the same second are both kept', () => {
+    const backup = buildBackup(inventory, here, new Date('2026-11-19T10:00:00Z'));
+    const first = writeBackup(tmp.dir, backup, quiet);
+    const second = writeBackup(tmp.dir, backup, quiet);
+    assert.equal(second, `${first}-2`);
+    assert.ok(listBackups(tmp.dir).filter(b => [first, second].includes(b.path)).every(b => b.intact));
   });
 
   test("another cluster's newer backup is ignored, even behind the same server URL", () => {

@@ -37,6 +37,24 @@ export function progressLine(event: ApplyEvent): string | undefined {
   }
 }
 
+const survivingStreams = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * Keeps a run going when whoever reads its output goes away (`apply ... | head`, a closed terminal): the
+ * next progress line would get EPIPE, an unhandled 'error' event that killed the process half-way through
+ * a namespace. The progress is in the state file; the lines are only a view of it. The listener stays for
+ * good: the error of the last write is emitted after the command has returned.
+ */
+export function surviveClosedOutput(...streams: NodeJS.WritableStream[]): void {
+  for (const stream of streams) {
+    if (survivingStreams.has(stream)) continue;
+    survivingStreams.add(stream);
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
+}
+
 /**
  * `ambient-migrate apply -n NS --yes`: plans (or resumes) each namespace and runs it, journaling every
  * write in the state file. Exit 0 done, 1 stopped (the state says where), 2 usage, 3 refused.
@@ -47,6 +65,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
     return 2;
   }
   const session = await openMigrationSession(flags, 'apply', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
+  surviveClosedOutput(io.stdout, io.stderr);
   const controller = new AbortController();
   const stop = () => {
     io.stderr.write('\nambient-migrate: stopping after the current operation (the state file keeps the progress)…\n');

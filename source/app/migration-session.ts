@@ -2,7 +2,7 @@ import {clusterIdentity, type ClusterIdentity} from '../core/cluster-identity.ts
 import type {StateDocument} from '../core/state/state.ts';
 import {KINDS} from '../kube/kinds.ts';
 import {openCluster, type ClusterConnection, type ClusterFlags} from './cluster-source.ts';
-import {acquireLock, loadState, saveState} from './state-store.ts';
+import {acquireLock, loadState, removeStaleTempFiles, saveState} from './state-store.ts';
 import {ensureWorkdir} from './workdir.ts';
 
 export interface SessionFlags extends ClusterFlags {
@@ -34,7 +34,10 @@ export async function openMigrationSession(
     const kubeSystem = await connection.client.get(KINDS.namespace, undefined, 'kube-system');
     const identity = clusterIdentity(connection.client.endpoint, kubeSystem ? [kubeSystem] : []);
     ensureWorkdir(flags.workdir);
-    if (options.lock !== false) release = acquireLock(flags.workdir, command, notify);
+    if (options.lock !== false) {
+      release = acquireLock(flags.workdir, command, notify);
+      removeStaleTempFiles(flags.workdir);
+    }
     const {state, existed} = loadState(flags.workdir, identity, new Date());
     const onExit = () => release();
     process.once('exit', onExit);

@@ -1,7 +1,8 @@
 import {createInterface} from 'node:readline/promises';
-import {ApplyStopped} from '../core/apply/execute.ts';
+import {ApplyStopped, type ApplyEvent} from '../core/apply/execute.ts';
 import {revertNamespace, type ConflictChoice} from '../core/apply/revert.ts';
-import {progressLine} from './apply-command.ts';
+import {progressLine, surviveClosedOutput} from './apply-command.ts';
+import {describeOperation} from './plan-format.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 
 export interface RevertFlags extends SessionFlags {
@@ -19,6 +20,17 @@ interface Io {
 const defaultIo = (): Io => ({stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY)});
 
 /**
+ * A revert's progress. Not apply's line: that names the forward operation, so undoing a clean-up printed
+ * "cleanup: delete DestinationRule bookinfo/reviews" while revert was putting it back, and a skipped
+ * object read "(already done)".
+ */
+export function revertProgressLine(event: ApplyEvent): string | undefined {
+  if (event.type !== 'operation-done') return progressLine(event);
+  const what = `${event.record.operation.step}: ${describeOperation(event.record.operation)}`;
+  return `[${event.namespace}] ${event.index + 1}/${event.total} ${event.alreadyDone ? 'skipped (changed by someone else)' : 'undone'} ${what}`;
+}
+
+/**
  * `ambient-migrate revert -n NS --yes`: undoes what the state file records, newest first. An object
  * someone changed after the tool did is asked about on a terminal and skipped (and reported) otherwise.
  */
@@ -28,6 +40,7 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
     return 2;
   }
   const session = await openMigrationSession(flags, 'revert', m => io.stderr.write(`ambient-migrate: ${m}\n`));
+  surviveClosedOutput(io.stdout, io.stderr);
   try {
     const missing = flags.namespaces.filter(n => !session.state.namespaces[n]);
     if (missing.length > 0) {
@@ -51,7 +64,7 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
           sleep: ms => new Promise(r => setTimeout(r, ms)),
           persist: s => session.save(s),
           report: event => {
-            const line = progressLine(event);
+            const line = revertProgressLine(event);
             if (line) io.stdout.write(`${line}\n`);
           },
           onConflict: rl

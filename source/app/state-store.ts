@@ -1,4 +1,4 @@
-import {closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {sameCluster, type ClusterIdentity} from '../core/cluster-identity.ts';
@@ -44,6 +44,26 @@ export function loadState(workdir: string, identity: ClusterIdentity, now: Date)
 
 export async function saveState(workdir: string, state: StateDocument): Promise<void> {
   await writePrivateFile(statePath(workdir), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/**
+ * A run killed while writing the state file leaves its temp file (`.state.json.<pid>.<random>.tmp`, see
+ * writePrivateFile) and the previous state.json intact. Called with the lock held, so no live writer owns
+ * one: they are removed rather than left to pile up in the workdir, each a copy of the mesh's state.
+ */
+export function removeStaleTempFiles(workdir: string): string[] {
+  const prefix = `.${STATE_FILE}.`;
+  const removed: string[] = [];
+  for (const name of readdirSync(workdir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    try {
+      unlinkSync(path.join(workdir, name));
+      removed.push(name);
+    } catch {
+      // Gone already: nothing to do.
+    }
+  }
+  return removed;
 }
 
 interface LockInfo {

@@ -26,7 +26,7 @@ export function ensureWorkdir(dir: string, warn: (line: string) => void = line =
   const mode = statSync(dir).mode & 0o777;
   if (mode !== 0o700) {
     chmodSync(dir, 0o700);
-    if (mode & 0o077) warn(`ambient-migrate: ${dir} was readable by others (mode ${mode.toString(8)}); changed it to 700`);
+    if (mode & 0o077) warn(`ambient-migrate: ${dir} was open to other users (mode ${mode.toString(8)}); changed it to 700`);
   }
 }
 

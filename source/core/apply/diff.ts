@@ -56,6 +56,33 @@ export function agreesAt(patch: unknown, live: unknown, expected: unknown): bool
   return true;
 }
 
+/**
+ * Where `live` differs from `expected` at the paths the patch touches, in words: what someone else changed,
+ * so that a stopped apply can say which field and what to do about it rather than just "changed".
+ */
+export function differencesAt(patch: unknown, live: unknown, expected: unknown, at: string[] = []): string[] {
+  if (!isObject(patch)) {
+    if (isDeepStrictEqual(normalise(live), normalise(expected))) return [];
+    return [`${describePath(at)} is ${show(live)} (the plan expected ${show(expected)})`];
+  }
+  return Object.keys(patch).flatMap(key =>
+    differencesAt(patch[key], isObject(live) ? live[key] : undefined, isObject(expected) ? expected[key] : undefined, [...at, key]),
+  );
+}
+
+function describePath(at: string[]): string {
+  if (at[0] === 'metadata' && at[1] === 'labels' && at.length === 3) return `label ${at[2]}`;
+  if (at[0] === 'metadata' && at[1] === 'annotations' && at.length === 3) return `annotation ${at[2]}`;
+  return at.join('.');
+}
+
+function show(value: unknown): string {
+  const v = normalise(value);
+  if (v === undefined) return 'unset';
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** Absent and empty are the same to a reader of labels and annotations. */
 function normalise(value: unknown): unknown {
   if (value === null) return undefined;

@@ -3,7 +3,7 @@ import {KINDS, type KindRef} from '../../kube/kinds.ts';
 import {userView} from '../plan/objects.ts';
 import {MANAGED_BY, type Operation, type Target} from '../plan/types.ts';
 import type {NamespaceRecord, OperationRecord, StateDocument} from '../state/state.ts';
-import {agreesAt, mergePatchBetween, ownedParts} from './diff.ts';
+import {agreesAt, differencesAt, mergePatchBetween, ownedParts} from './diff.ts';
 import {waitForRollout, waitForWaypoint} from './wait.ts';
 
 export const FIELD_MANAGER = 'ambient-migrate';
@@ -136,11 +136,18 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
     }
     case 'update':
     case 'label': {
-      if (!live) throw new ApplyStopped(`${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} no longer exists: plan again`, op.namespace, op.id);
+      if (!live) throw new ApplyStopped(`${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} no longer exists. ${replan(op.namespace)}`, op.namespace, op.id);
       const patch = mergePatchBetween(ownedParts(op.before), ownedParts(op.after));
       if (agreesAt(patch, ownedParts(live), ownedParts(op.after))) return true;
       if (!agreesAt(patch, ownedParts(live), ownedParts(op.before))) {
-        throw new ApplyStopped(`${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} was changed by someone else since the plan (the fields this step changes differ): plan again`, op.namespace, op.id);
+        // Say which field and what to do: "plan again" alone was a dead end, since apply resumes the recorded
+        // plan of a namespace that has progress and never re-plans it.
+        const what = differencesAt(patch, ownedParts(live), ownedParts(op.before)).join('; ');
+        throw new ApplyStopped(
+          `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} was changed by someone else since the plan: ${what}. Nothing was written to it. Either put it back and run apply again, or ${replan(op.namespace).replace(/^T/, 't')}`,
+          op.namespace,
+          op.id,
+        );
       }
       // The resourceVersion makes the write conditional: a concurrent change gets 409 and a re-read.
       const body = {...(patch as object), metadata: {...((patch as {metadata?: object}).metadata ?? {}), resourceVersion: live.metadata.resourceVersion}};
@@ -152,7 +159,8 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
       const expected = ownedParts(op.before);
       const patch = mergePatchBetween({}, expected);
       if (!agreesAt(patch, ownedParts(live), expected)) {
-        throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} was changed since the plan; it is not deleted so that the change is not lost: plan again`, op.namespace, op.id);
+        const what = differencesAt(patch, ownedParts(live), expected).join('; ');
+        throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} was changed by someone else since the plan (${what}); it is not deleted so that the change is not lost. ${replan(op.namespace)}`, op.namespace, op.id);
       }
       try {
         await client.delete(kind, t.namespace, t.name, {...options, uid: live.metadata.uid, resourceVersion: live.metadata.resourceVersion});
@@ -163,11 +171,11 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
       return false;
     }
     case 'restart': {
-      if (!live) throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} no longer exists: plan again`, op.namespace, op.id);
+      if (!live) throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} no longer exists. ${replan(op.namespace)}`, op.namespace, op.id);
       const current = live.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
       const landed = record.restartedAt !== undefined && current === record.restartedAt;
       if (!landed) {
-        const at = deps.now().toISOString().replace(/\.\d+Z$/, 'Z');
+        const at = restartStamp(deps.now(), current);
         if (!deps.dryRun) {
           // Recorded before the write, so a re-run after a crash knows this restart is ours.
           record.restartedAt = at;
@@ -182,6 +190,27 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
       return landed;
     }
   }
+}
+
+/**
+ * What to do when the plan no longer fits the cluster. Not "plan again": apply resumes the recorded plan of
+ * a namespace with progress and never re-plans it; a revert ends that plan, and the next apply makes a new one.
+ */
+function replan(namespace: string): string {
+  return `To plan afresh, revert the namespace (ambient-migrate revert -n ${namespace}) and run apply again`;
+}
+
+/**
+ * The `restartedAt` value for a new restart, in kubectl's format (RFC 3339, seconds). A restart in the same
+ * second as the previous one would write the value already there: the template would not change, no
+ * rollout would happen, and the workload would silently keep its old pods (revert right after apply left
+ * pods without their sidecars that way). So the value always differs from the current one.
+ */
+export function restartStamp(now: Date, current: string | undefined): string {
+  const seconds = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  if (seconds !== current) return seconds;
+  const millis = now.toISOString();
+  return millis !== current ? millis : new Date(now.getTime() + 1).toISOString();
 }
 
 async function finishCreate(op: Operation, deps: ApplyDeps, existed: boolean): Promise<boolean> {
@@ -217,20 +246,23 @@ export async function withRetries<T>(deps: ApplyDeps, namespace: string, op: Ope
 }
 
 /** Every failure in words an operator can act on. */
-export function explain(error: unknown, op: Operation): string {
-  const what = `${op.action} ${op.target.kind} ${op.target.namespace ? `${op.target.namespace}/` : ''}${op.target.name}`;
+export function explain(error: unknown, op: Operation, command: 'apply' | 'revert' = 'apply'): string {
+  // Revert shares this: its messages name what it was undoing and the command to run again (they said
+  // "create HTTPRoute ... is not allowed ... run apply again" when revert's delete was refused).
+  const target = `${op.target.kind} ${op.target.namespace ? `${op.target.namespace}/` : ''}${op.target.name}`;
+  const what = command === 'revert' ? `undoing ${op.action} ${target}` : `${op.action} ${target}`;
   if (error instanceof ApplyStopped) return error.message;
   if (error instanceof KubeError) {
     const d = error.details;
     switch (error.kind) {
       case 'Forbidden':
-        return `${what} is not allowed: ${error.message}. Grant ${d.verb ?? op.action} on ${d.resource ?? op.target.kind.toLowerCase()}${d.group ? `.${d.group}` : ''}${d.namespace ? ` in namespace ${d.namespace}` : ''} to your user (see the RBAC section of the README), then run apply again`;
+        return `${what} is not allowed: ${error.message}. Grant ${d.verb ?? op.action} on ${d.resource ?? op.target.kind.toLowerCase()}${d.group ? `.${d.group}` : ''}${d.namespace ? ` in namespace ${d.namespace}` : ''} to your user (see the RBAC section of the README), then run ${command} again`;
       case 'Invalid':
         return `${what} was rejected by the API server: ${error.message}`;
       case 'Conflict':
-        return `${what} kept conflicting with other writers: ${error.message}. Run apply again`;
+        return `${what} kept conflicting with other writers: ${error.message}. Run ${command} again`;
       default:
-        return `${what} failed: ${error.message}. The state file records where it stopped; run apply again to continue`;
+        return `${what} failed: ${error.message}. The state file records where it stopped; run ${command} again to continue`;
     }
   }
   return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;

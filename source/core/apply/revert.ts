@@ -1,7 +1,7 @@
 import {KubeError, type KubeObject} from '../../kube/client.ts';
 import type {NamespaceRecord, OperationRecord, StateDocument} from '../state/state.ts';
 import {agreesAt, mergePatchBetween, ownedParts} from './diff.ts';
-import {ApplyStopped, explain, FIELD_MANAGER, kindRefOf, RESTARTED_AT, withRetries, type ApplyDeps} from './execute.ts';
+import {ApplyStopped, explain, FIELD_MANAGER, kindRefOf, RESTARTED_AT, restartStamp, withRetries, type ApplyDeps} from './execute.ts';
 import {waitForRollout} from './wait.ts';
 
 export type ConflictChoice = 'overwrite' | 'skip';
@@ -55,7 +55,6 @@ export async function revertNamespace(state: StateDocument, namespace: string, d
     deps.report?.({type: 'operation-started', namespace, record: op, index, total: order.length});
     try {
       const result = await withRetries(deps, namespace, op.operation, () => revertOne(op, deps));
-      deps.report?.({type: 'operation-done', namespace, record: op, index, total: order.length, alreadyDone: result === 'skipped'});
       if (result === 'skipped') {
         outcome.skipped.push({operationId: op.operation.id, reason: op.error ?? 'changed by someone else'});
       } else {
@@ -65,8 +64,11 @@ export async function revertNamespace(state: StateDocument, namespace: string, d
         outcome.reverted++;
       }
       await save(state, deps);
+      // After the save, as apply does: a line that says "undone" is in the state file, even if the run is
+      // killed right after it.
+      deps.report?.({type: 'operation-done', namespace, record: op, index, total: order.length, alreadyDone: result === 'skipped'});
     } catch (error) {
-      op.error = `revert failed: ${explain(error, op.operation)}`;
+      op.error = `revert failed: ${explain(error, op.operation, 'revert')}`;
       await save(state, deps);
       throw new ApplyStopped(op.error, namespace, op.operation.id);
     }
@@ -102,7 +104,8 @@ async function revertOne(op: OperationRecord, deps: RevertDeps): Promise<'revert
   if (o.action === 'restart') {
     // The injection labels are back by now (see REVERT_STEP_ORDER): new pods get their sidecars again.
     if (!live) return 'reverted';
-    const at = deps.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    // Never the value already there (apply's own restart may be in the same second): see restartStamp.
+    const at = restartStamp(deps.now(), live.spec?.template?.metadata?.annotations?.[RESTARTED_AT]);
     await client.patch(kind, t.namespace, t.name, {spec: {template: {metadata: {annotations: {[RESTARTED_AT]: at}}}}}, 'strategic', options);
     await waitForRollout(client, kind, t.namespace!, t.name, deps);
     return 'reverted';
@@ -142,6 +145,12 @@ async function revertOne(op: OperationRecord, deps: RevertDeps): Promise<'revert
   const before = op.liveBefore ?? o.before;
   const after = op.liveAfter ?? o.after;
   const changed = mergePatchBetween(ownedParts(o.before ?? before), ownedParts(o.after ?? after));
+  // A step that never completed (failed, or cut off before its journal entry) and whose change is not in
+  // the cluster left nothing of ours to undo: what is there is someone else's, and stays. Calling it a
+  // conflict ("changed after ambient-migrate changed it") was wrong, and the skip kept the namespace from
+  // ever reaching `reverted`, so the next apply resumed the stale plan instead of planning afresh.
+  const landed = live ? agreesAt(changed, ownedParts(live), ownedParts(after)) : false;
+  if (op.status !== 'done' && !landed) return 'reverted';
   if (!live) {
     if (!(await conflict(op, undefined, `${where} was deleted by someone else after ambient-migrate changed it`, deps))) return 'skipped';
     if (before) await client.create(kind, before, options);
