@@ -100,7 +100,9 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
         auditInventoryCache = undefined;
         return {ok: true, message: messages.join('\n')};
       } catch (error) {
-        if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`};
+        // The namespace travels on its own: the failure menu offers to skip or revert it, and a message
+        // such as "there is no backup ...: back up first" must not be mistaken for one.
+        if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`, namespace: error.namespace};
         throw error;
       }
     },
@@ -122,7 +124,7 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
         auditInventoryCache = undefined;
         return {ok: skipped.length === 0, message: skipped.length ? `reverted, but ${skipped.length} object(s) were left as someone else changed them` : `reverted ${namespaces.join(', ')}`, skipped};
       } catch (error) {
-        if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`, skipped};
+        if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`, namespace: error.namespace, skipped};
         throw error;
       }
     },

@@ -1,4 +1,5 @@
 import {spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 
 /**
  * Drives a program in a real terminal (tmux), the way a person would: one key at a time, reading the
@@ -6,6 +7,19 @@ import {spawnSync} from 'node:child_process';
  */
 export function hasTmux(): boolean {
   return spawnSync('tmux', ['-V']).status === 0;
+}
+
+function zombieStatus(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
+  if (fields[0] !== 'Z' || fields.length < 50) return undefined;
+  const wait = Number(fields.at(-1));
+  return (wait & 0x7f) === 0 ? (wait >> 8) & 0xff : 128 + (wait & 0x7f);
 }
 
 export class TmuxSession {
@@ -37,11 +51,11 @@ export class TmuxSession {
     return this.tmux('capture-pane', '-p', '-e', '-J', '-t', this.session);
   }
 
-  async waitFor(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  async waitFor(text: string | RegExp | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
-      if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return screen;
+      if (typeof text === 'string' ? screen.includes(text) : text instanceof RegExp ? text.test(screen) : text(screen)) return screen;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen:\n${screen}`);
       await new Promise(r => setTimeout(r, 50));
     }
@@ -52,11 +66,16 @@ export class TmuxSession {
     this.tmux('send-keys', '-t', this.session, key);
   }
 
-  /** Whether the program has exited, and with what status. */
+  /** Whether the program has exited, and with what status (128 + the signal when a signal ended it, as shells say). */
   exitStatus(): number | undefined {
-    const [dead, status] = this.tmux('display', '-p', '-t', this.session, '#{pane_dead}:#{pane_dead_status}').trim().split(':');
-    // tmux can report the pane dead a moment before it records the status.
-    return dead === '1' && status ? Number(status) : undefined;
+    const [dead, status, signal, pid] = this.tmux('display', '-p', '-t', this.session, '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}').trim().split(':');
+    if (dead !== '1') return undefined;
+    if (status) return Number(status);
+    if (signal) return 128 + Number(signal);
+    // tmux marks the pane dead when the terminal closes and records the status when it reaps the child,
+    // which at times (tmux 3.3a, under load) it did not do for many seconds: the program stayed a zombie.
+    // A zombie's wait status is in /proc/PID/stat (the last field, Linux 3.5+).
+    return zombieStatus(Number(pid));
   }
 
   async waitForExit(timeoutMs = 10_000): Promise<number> {
@@ -64,9 +83,34 @@ export class TmuxSession {
     for (;;) {
       const status = this.exitStatus();
       if (status !== undefined) return status;
-      if (Date.now() > deadline) throw new Error(`program did not exit; screen:\n${this.screen()}`);
+      if (Date.now() > deadline) {
+        const pane = this.tmux('display', '-p', '-t', this.session, 'dead=#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal} pid=#{pane_pid}').trim();
+        throw new Error(`program did not exit (${pane}); screen:\n${this.screen()}`);
+      }
       await new Promise(r => setTimeout(r, 50));
     }
+  }
+
+  /** Resizes the terminal, as a person dragging the window's corner does. */
+  resize(width: number, height: number): void {
+    this.tmux('resize-window', '-t', this.session, '-x', String(width), '-y', String(height));
+  }
+
+  /**
+   * The process id of the program itself (the pane runs `env ... node ...`, which may sit under a shell),
+   * to kill it the way a crash or a closed laptop does: SIGKILL, no clean-up.
+   */
+  programPid(): number {
+    const pane = Number(this.tmux('display', '-p', '-t', this.session, '#{pane_pid}').trim());
+    const commOf = (pid: number) => spawnSync('ps', ['-o', 'comm=', '-p', String(pid)], {encoding: 'utf8'}).stdout.trim();
+    let pid = pane;
+    for (let depth = 0; depth < 5 && commOf(pid) !== 'node'; depth++) {
+      const child = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], {encoding: 'utf8'}).stdout.trim().split('\n')[0];
+      if (!child) break;
+      pid = Number(child);
+    }
+    if (commOf(pid) !== 'node') throw new Error(`no node process under the pane (pid ${pane})`);
+    return pid;
   }
 
   kill(): void {

@@ -35,6 +35,8 @@ export interface BackupResult {
 export interface RunResult {
   ok: boolean;
   message: string;
+  /** The namespace the run stopped in, when it stopped in one (what Skip and Revert act on). */
+  namespace?: string;
   /** Objects revert left alone because someone changed them after the tool did. */
   skipped?: Array<{operationId: string; reason: string}>;
 }

@@ -51,6 +51,8 @@ export interface WizardState {
   overlay: 'none' | 'help' | 'quit';
   /** A revert found someone else's change and waits for the user's answer. */
   conflict?: string;
+  /** A one-off message for the current screen (where Start over kept the old state file). */
+  notice?: string;
 }
 
 const idleRun: RunState = {status: 'idle', namespaces: [], done: 0, total: 0, log: []};
@@ -79,13 +81,17 @@ export type Action =
   | {type: 'backup'; value: Async<BackupResult>}
   | {type: 'audit'; value: Async<AuditReport>}
   | {type: 'select'; namespaces: string[]}
+  /** Applied to the latest selection, so several keys in one chunk each see the one before. */
+  | {type: 'toggle-selected'; namespace: string}
+  | {type: 'add-selected'; namespaces: string[]}
   | {type: 'plan'; value: Async<{plan: Plan; refused: Refusal[]}>}
   | {type: 'acknowledge'}
   | {type: 'run-start'; run: 'apply' | 'revert'; namespaces: string[]; total: number; at: number}
   | {type: 'run-event'; run: 'apply' | 'revert'; event: ApplyEvent}
   | {type: 'run-stop-requested'; run: 'apply' | 'revert'}
   | {type: 'run-end'; run: 'apply' | 'revert'; result: RunResult}
-  | {type: 'conflict'; why: string | undefined};
+  | {type: 'conflict'; why: string | undefined}
+  | {type: 'notice'; text: string | undefined};
 
 /** One line per event, kept short: the log shows the last few. */
 function describe(event: ApplyEvent, run: 'apply' | 'revert'): string | undefined {
@@ -103,13 +109,13 @@ export function reducer(state: WizardState, action: Action): WizardState {
   switch (action.type) {
     case 'go':
       if (action.screen === state.screen) return state;
-      return {...state, screen: action.screen, history: [...state.history, state.screen], overlay: 'none'};
+      return {...state, screen: action.screen, history: [...state.history, state.screen], overlay: 'none', notice: undefined};
     case 'back': {
       if (state.history.length === 0) return state;
       // Never go back into a screen that is running something: its state is still there to return to.
       const history = [...state.history];
       const screen = history.pop()!;
-      return {...state, screen, history, overlay: 'none'};
+      return {...state, screen, history, overlay: 'none', notice: undefined};
     }
     case 'overlay':
       return {...state, overlay: action.overlay};
@@ -124,6 +130,12 @@ export function reducer(state: WizardState, action: Action): WizardState {
     case 'select':
       // A new selection makes the old plan and its acknowledgement stale.
       return {...state, selected: [...action.namespaces].sort(), plan: {status: 'idle'}, acknowledged: false};
+    case 'toggle-selected': {
+      const selected = state.selected.includes(action.namespace) ? state.selected.filter(n => n !== action.namespace) : [...state.selected, action.namespace];
+      return reducer(state, {type: 'select', namespaces: selected});
+    }
+    case 'add-selected':
+      return reducer(state, {type: 'select', namespaces: [...new Set([...state.selected, ...action.namespaces])]});
     case 'plan':
       return {...state, plan: action.value, acknowledged: false};
     case 'acknowledge':
@@ -149,6 +161,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
       return {...state, [action.run]: {...state[action.run], status: action.result.ok ? 'done' : 'failed', result: action.result, current: undefined, waiting: undefined}};
     case 'conflict':
       return {...state, conflict: action.why};
+    case 'notice':
+      return {...state, notice: action.text};
   }
 }
 

@@ -10,6 +10,8 @@ export interface WizardActions {
   runBackup(): void;
   loadAudit(): void;
   plan(namespaces: string[]): void;
+  /** Plans the namespaces selected now (read when the key is handled) and shows the preview. */
+  planSelected(): void;
   apply(namespaces: string[]): void;
   revert(namespaces: string[]): void;
   /** Stop a run at the next operation boundary; the state file keeps its progress. */
@@ -45,7 +47,11 @@ export function useActions(services: WizardServices, dispatch: Dispatch<Action>,
       loadSession: () => load(() => services.session(), value => dispatch({type: 'session', value})),
       startOver: () => {
         services.startOver().then(
-          () => load(() => services.session(), value => dispatch({type: 'session', value})),
+          kept => {
+            // Say where the old state went: the user may want it back, and nothing else would tell them.
+            dispatch({type: 'notice', text: `The previous state file is kept as ${kept}; this is a fresh start.`});
+            load(() => services.session(), value => dispatch({type: 'session', value}));
+          },
           error => dispatch({type: 'session', value: {status: 'error', message: message(error)}}),
         );
       },
@@ -53,6 +59,12 @@ export function useActions(services: WizardServices, dispatch: Dispatch<Action>,
       runBackup: () => load(() => services.backup(), value => dispatch({type: 'backup', value})),
       loadAudit: () => load(() => services.audit(), value => dispatch({type: 'audit', value})),
       plan: namespaces => load(() => services.plan(namespaces), value => dispatch({type: 'plan', value})),
+      planSelected: () => {
+        const {selected} = getState();
+        if (selected.length === 0) return;
+        load(() => services.plan(selected), value => dispatch({type: 'plan', value}));
+        dispatch({type: 'go', screen: 'preview'});
+      },
       apply: namespaces => {
         const current = getState();
         const total = current.plan.status === 'ready' ? current.plan.value.plan.operations.filter(o => namespaces.includes(o.namespace)).length : 0;
@@ -93,6 +105,14 @@ export function useActions(services: WizardServices, dispatch: Dispatch<Action>,
       stop: run => {
         stopFlags.current[run] = true;
         dispatch({type: 'run-stop-requested', run});
+        // A revert waiting on a conflict question never reaches the next boundary: answer it the way
+        // that changes nothing (leave their object as it is, and report it), so stopping stops.
+        if (run === 'revert' && conflictAnswer.current) {
+          const resolve = conflictAnswer.current;
+          conflictAnswer.current = undefined;
+          dispatch({type: 'conflict', why: undefined});
+          resolve('skip');
+        }
       },
       answerConflict: choice => {
         const resolve = conflictAnswer.current;

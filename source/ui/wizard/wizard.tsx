@@ -1,8 +1,9 @@
 import {Box, Text, useApp, useInput} from 'ink';
-import React, {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import React, {useCallback, useEffect, useRef, useState} from 'react';
+import {useSyncReducer} from './components/use-sync-reducer.ts';
 import {SCREENS} from './screens/index.ts';
 import type {WizardServices} from './services.ts';
-import {FLOW, initialState, isRunning, reducer, SCREEN_TITLES, type WizardState} from './state.ts';
+import {FLOW, initialState, isRunning, reducer, SCREEN_TITLES} from './state.ts';
 import type {KeyHint} from './screen.ts';
 import {useActions} from './use-actions.ts';
 import {useTerminalSize} from './use-terminal-size.ts';
@@ -16,11 +17,27 @@ const GLOBAL_KEYS: KeyHint[] = [
   {key: 'q', label: 'quit'},
 ];
 
-function Footer({keys}: {keys: KeyHint[]}) {
+/**
+ * The keys of this screen. When they do not fit, the last of the screen's own keys give way (whole, with
+ * a `…`; the help lists them all), never `? help · q quit`: the way to the rest and the way out.
+ */
+export function footerText(keys: KeyHint[], width: number): string {
+  const text = (list: KeyHint[]) => list.map(k => `${k.key} ${k.label}`).join(' · ');
+  if (text(keys).length <= width) return text(keys);
+  const tail = keys.filter(k => k.key === '?' || k.key === 'q');
+  const head = keys.filter(k => !tail.includes(k));
+  for (let n = head.length - 1; n >= 0; n--) {
+    const line = text([...head.slice(0, n), {key: '…', label: ''}, ...tail]).replace('… ', '…');
+    if (line.length <= width) return line;
+  }
+  return text(tail).slice(0, width);
+}
+
+function Footer({keys, width}: {keys: KeyHint[]; width: number}) {
   return (
     <Box>
       <Text dimColor wrap="truncate-end">
-        {keys.map(k => `${k.key} ${k.label}`).join(' · ')}
+        {footerText(keys, width)}
       </Text>
     </Box>
   );
@@ -63,13 +80,12 @@ export interface WizardProps {
 /** The wizard shell: header, the current screen, the footer, help and quit; screens do the rest. */
 export function Wizard({services, onExit}: WizardProps) {
   const {exit} = useApp();
-  const [state, dispatch] = useReducer(reducer, initialState);
-  const stateRef = useRef<WizardState>(state);
-  stateRef.current = state;
-  const getState = useCallback(() => stateRef.current, []);
+  // getState reads the state as the last action left it, not as last drawn: several keys in one chunk
+  // are handled before React renders again (see use-sync-reducer.ts).
+  const [state, dispatch, getState] = useSyncReducer(reducer, initialState);
   const actions = useActions(services, dispatch, getState);
   const {columns, rows} = useTerminalSize();
-  const [capturingText, setCapturingText] = useState(false);
+  const [modal, setModal] = useState<KeyHint[] | undefined>(undefined);
   const quitWhenStopped = useRef(false);
 
   useEffect(() => actions.loadSession(), [actions]);
@@ -87,8 +103,14 @@ export function Wizard({services, onExit}: WizardProps) {
   const screen = SCREENS[state.screen];
   const screenKeys = screen.keys(state);
   const running = isRunning(state);
+  // esc is offered only where it does something: not on the first screen, and not while a run is going
+  // (a run's screen must stay in view until it stops). The footer and the help list the same keys.
+  const globalKeys = GLOBAL_KEYS.filter(k => k.key !== 'esc' || (state.history.length > 0 && !running));
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 
   useInput((input, key) => {
+    const state = getState();
+    const running = isRunning(state);
     if (key.ctrl && input === 'c') {
       if (running) dispatch({type: 'overlay', overlay: 'quit'});
       else finish();
@@ -109,12 +131,20 @@ export function Wizard({services, onExit}: WizardProps) {
       if (input === '?' || key.escape || input === 'q') dispatch({type: 'overlay', overlay: 'none'});
       return;
     }
-    if (capturingText) return;
+    if (tooSmall) {
+      if (input === 'q') {
+        if (running) dispatch({type: 'overlay', overlay: 'quit'});
+        else finish();
+      }
+      return;
+    }
+    // A screen asking its own question (a filter being typed, "apply? y/n") owns every key but Ctrl+C.
+    if (modal) return;
     if (input === '?') dispatch({type: 'overlay', overlay: 'help'});
     else if (input === 'q') {
       if (running) dispatch({type: 'overlay', overlay: 'quit'});
       else finish();
-    } else if (key.escape && !screen.handlesEscape && !running) dispatch({type: 'back'});
+    } else if (key.escape && !SCREENS[state.screen].handlesEscape && !running) dispatch({type: 'back'});
   });
 
   const session = state.session.status === 'ready' ? state.session.value : undefined;
@@ -140,32 +170,31 @@ export function Wizard({services, onExit}: WizardProps) {
     </Box>
   );
 
-  if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
-    return (
-      <Box flexDirection="column">
-        <Text color="yellow">
-          The terminal is too small ({columns}×{rows}); the wizard needs at least {MIN_COLUMNS}×{MIN_ROWS}.
-        </Text>
-        <Text dimColor>Make the window larger, or press q to quit.</Text>
-      </Box>
-    );
-  }
+  const tooSmallMessage = (
+    <Box flexDirection="column">
+      <Text color="yellow">
+        The terminal is too small ({columns}×{rows}); the wizard needs at least {MIN_COLUMNS}×{MIN_ROWS}.
+      </Text>
+      <Text dimColor>Make the window larger, or press q to quit.</Text>
+      {state.overlay === 'quit' && <QuitConfirm running={running} />}
+    </Box>
+  );
 
   const Body = screen.component;
   const bodyHeight = Math.max(4, rows - 4);
+  // One tree whatever is shown: the screen keeps its place in it, so an overlay or a too-small terminal
+  // hides the screen instead of unmounting it, and its cursor, filter, selection and scroll survive.
   return (
     <Box flexDirection="column" width={columns}>
-      {header}
-      <Box flexDirection="column" height={bodyHeight} marginTop={1} overflow="hidden">
-        {state.overlay === 'help' ? (
-          <Help keys={[...screenKeys, ...GLOBAL_KEYS]} width={columns} />
-        ) : state.overlay === 'quit' ? (
-          <QuitConfirm running={running} />
-        ) : (
-          <Body state={state} dispatch={dispatch} actions={actions} width={columns} height={bodyHeight} setCapturingText={setCapturingText} />
-        )}
+      {tooSmall ? tooSmallMessage : header}
+      <Box flexDirection="column" height={bodyHeight} marginTop={1} overflow="hidden" display={tooSmall ? 'none' : 'flex'}>
+        {state.overlay === 'help' && <Help keys={[...screenKeys, ...globalKeys]} width={columns} />}
+        {state.overlay === 'quit' && <QuitConfirm running={running} />}
+        <Box flexDirection="column" display={state.overlay === 'none' ? 'flex' : 'none'}>
+          <Body state={state} dispatch={dispatch} actions={actions} width={columns} height={bodyHeight} active={state.overlay === 'none' && !tooSmall} setModal={setModal} />
+        </Box>
       </Box>
-      <Footer keys={capturingText ? screenKeys : [...screenKeys, ...GLOBAL_KEYS.filter(k => k.key !== 'esc' || (!screen.handlesEscape && state.history.length > 0))]} />
+      {!tooSmall && <Footer keys={modal ?? [...screenKeys, ...globalKeys].filter(k => !k.helpOnly)} width={columns} />}
     </Box>
   );
 }

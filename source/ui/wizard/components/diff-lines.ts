@@ -1,6 +1,7 @@
 import {structuredPatch} from 'diff';
 import yaml from 'js-yaml';
 import type {Operation, Plan} from '../../../core/plan/types.ts';
+import {findingMessage, resourceLabel} from './finding-text.ts';
 
 export interface Line {
   text: string;
@@ -36,8 +37,35 @@ function title(op: Operation): string {
   return `${op.action} ${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
 }
 
-/** The whole preview as lines: per namespace and step, each operation with its diff, then warnings. */
-export function previewLines(plan: Plan): Line[] {
+/**
+ * Word-wraps `text` to `width` columns, keeping its leading spaces; continuation lines get `indent`. A word
+ * longer than a line is cut.
+ */
+export function wrapText(text: string, width: number, indent: string): string[] {
+  const out: string[] = [];
+  const lead = /^ */.exec(text)![0];
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const candidate = line.trim() ? `${line} ${word}` : `${line}${word}`;
+    if (candidate.length <= width || !line.trim()) line = candidate;
+    else {
+      out.push(line);
+      line = `${indent}${word}`;
+    }
+    while (line.length > width) {
+      out.push(line.slice(0, width));
+      line = `${indent}${line.slice(width)}`;
+    }
+  }
+  if (line || out.length === 0) out.push(line);
+  return out;
+}
+
+/**
+ * The whole preview as lines: per namespace and step, each operation with its diff, then warnings. The
+ * warnings are wrapped to `width`: the user acknowledges them, so they are shown whole, never cut.
+ */
+export function previewLines(plan: Plan, width = Number.POSITIVE_INFINITY): Line[] {
   const lines: Line[] = [];
   plan.operations.forEach((op, index) => {
     const first = index === 0 || plan.operations[index - 1]!.namespace !== op.namespace;
@@ -53,8 +81,8 @@ export function previewLines(plan: Plan): Line[] {
     lines.push({text: ''});
     lines.push({text: `Warnings to acknowledge (${warnings.length})`, bold: true, color: 'yellow'});
     for (const f of warnings) {
-      const r = f.resource;
-      lines.push({text: `  [${f.id}] (${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}) ${f.message}`, color: f.severity === 'blocker' ? 'red' : 'yellow'});
+      const color = f.severity === 'blocker' ? 'red' : 'yellow';
+      for (const text of wrapText(`  [${f.id}] (${resourceLabel(f)}) ${findingMessage(f)}`, width, '    ')) lines.push({text, color});
     }
   }
   return lines;

@@ -16,13 +16,18 @@ export function applyKeys(state: WizardState): KeyHint[] {
 }
 
 /** Screen 7: the migration operation by operation; on an error: retry, skip the namespace, or revert it. */
-export function ApplyScreen({state, dispatch, actions, height}: ScreenProps) {
+export function ApplyScreen({state, dispatch, actions, height, active}: ScreenProps) {
   const run = state.apply;
-  useInput((input, key) => {
-    if (run.status === 'running' && input === 'p') actions.stop('apply');
-    else if (run.status === 'done' && key.return) dispatch({type: 'go', screen: 'done'});
-  });
-  const failedNamespace = run.result && !run.result.ok ? run.result.message.split(':')[0] : undefined;
+  useInput(
+    (input, key) => {
+      if (run.status === 'running' && input === 'p') actions.stop('apply');
+      else if (run.status === 'done' && key.return) dispatch({type: 'go', screen: 'done'});
+    },
+    {isActive: active},
+  );
+  // The namespace comes with the result, not from the message: "there is no backup of this cluster in
+  // DIR: back up first" is not a namespace to skip or revert, and then only Retry is offered.
+  const failedNamespace = run.result && !run.result.ok ? run.result.namespace : undefined;
   const others = run.namespaces.filter(n => n !== failedNamespace);
   return (
     <Box flexDirection="column">
@@ -46,15 +51,16 @@ export function ApplyScreen({state, dispatch, actions, height}: ScreenProps) {
           <Menu
             items={[
               {value: 'retry', label: 'Retry', hint: 'run again from where it stopped'},
-              ...(others.length > 0 ? [{value: 'skip', label: `Skip ${failedNamespace}`, hint: `continue with ${others.join(', ')}`}] : []),
-              {value: 'revert', label: `Revert ${failedNamespace ?? ''}`, hint: 'put it back as it was'},
+              ...(failedNamespace && others.length > 0 ? [{value: 'skip', label: `Skip ${failedNamespace}`, hint: `continue with ${others.join(', ')}`}] : []),
+              ...(failedNamespace ? [{value: 'revert', label: `Revert ${failedNamespace}`, hint: 'put it back as it was'}] : []),
             ]}
+            isActive={active}
             onSelect={choice => {
               if (choice === 'retry') actions.apply(run.namespaces);
               else if (choice === 'skip') actions.apply(others);
-              else {
+              else if (failedNamespace) {
                 dispatch({type: 'go', screen: 'revert'});
-                if (failedNamespace) actions.revert([failedNamespace]);
+                actions.revert([failedNamespace]);
               }
             }}
           />

@@ -13,7 +13,7 @@ export function backupKeys(state: WizardState): KeyHint[] {
 }
 
 /** Screen 2: what will be saved, then the backup itself, and where it went. */
-export function BackupScreen({state, dispatch, actions, height}: ScreenProps) {
+export function BackupScreen({state, dispatch, actions, height, active}: ScreenProps) {
   useEffect(() => {
     if (state.backupPreview.status === 'idle') actions.loadBackupPreview();
   }, [state.backupPreview.status, actions]);
@@ -26,7 +26,7 @@ export function BackupScreen({state, dispatch, actions, height}: ScreenProps) {
     if (state.backup.status === 'loading' || state.backupPreview.status !== 'ready') return;
     if (key.return) actions.runBackup();
     else if (input === 's' && hasEarlierBackup(state)) dispatch({type: 'go', screen: 'verify'});
-  });
+  }, {isActive: active});
 
   if (state.backupPreview.status === 'idle' || state.backupPreview.status === 'loading') return <Working label="Counting what will be saved…" />;
   if (state.backupPreview.status === 'error') return <Text color="red">Cannot read the cluster: {state.backupPreview.message}</Text>;

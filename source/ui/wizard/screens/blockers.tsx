@@ -1,6 +1,7 @@
 import {Box, Text, useInput} from 'ink';
 import React, {useReducer} from 'react';
 import type {Finding, Severity} from '../../../core/audit/types.ts';
+import {findingMessage, resourceLabel} from '../components/finding-text.ts';
 import {visibleWindow} from '../components/window.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 import type {WizardState} from '../state.ts';
@@ -42,7 +43,7 @@ function viewReducer(view: View, action: {type: 'up' | 'down'; count: number} | 
 }
 
 /** Screen 4: what blocks, what changes meaning, what converts; each expands to its resources and remedy. */
-export function BlockersScreen({state, dispatch, height}: ScreenProps) {
+export function BlockersScreen({state, dispatch, height, active}: ScreenProps) {
   const [view, send] = useReducer(viewReducer, {cursor: 0, open: undefined});
   const findings = state.audit.status === 'ready' ? state.audit.value.findings : [];
   useInput((input, key) => {
@@ -50,7 +51,7 @@ export function BlockersScreen({state, dispatch, height}: ScreenProps) {
     else if (key.downArrow || input === 'j') send({type: 'down', count: findings.length});
     else if (input === ' ') send({type: 'toggle'});
     else if (key.return) dispatch({type: 'go', screen: 'choose'});
-  });
+  }, {isActive: active});
   if (state.audit.status !== 'ready') return <Text dimColor>No audit yet: go back to Verify.</Text>;
   if (findings.length === 0) return <Text color="green">Nothing stands in the way. Press enter to choose namespaces.</Text>;
 
@@ -72,16 +73,15 @@ export function BlockersScreen({state, dispatch, height}: ScreenProps) {
         }
         const f = row.finding;
         const selected = row.index === view.cursor;
-        const r = f.resource;
         return (
           <Box key={`f-${start + i}`} flexDirection="column">
             <Text wrap="truncate-end">
               <Text color={selected ? 'cyan' : undefined}>{selected ? '❯ ' : '  '}</Text>
-              <Text color={SEVERITY[f.severity].color}>[{f.id}]</Text> <Text dimColor>({r.kind} {r.namespace ? `${r.namespace}/` : ''}{r.name})</Text> {f.message}
+              <Text color={SEVERITY[f.severity].color}>[{f.id}]</Text> <Text dimColor>({resourceLabel(f)})</Text> {findingMessage(f)}
             </Text>
             {view.open === row.index && (
               <Box flexDirection="column" marginLeft={4}>
-                <Text wrap="wrap">{f.message}</Text>
+                <Text wrap="wrap">{findingMessage(f)}</Text>
                 <Text dimColor wrap="truncate-end">namespaces: {f.namespaces.join(', ') || '(mesh infrastructure)'}{f.field ? ` · field ${f.field}` : ''}</Text>
                 {f.remedy.split('\n').map((line, n) => (
                   <Text key={n} color="cyan" wrap="wrap">

@@ -1,6 +1,7 @@
 import {Box, Text, useInput} from 'ink';
-import React, {useEffect, useMemo, useReducer} from 'react';
+import React, {useEffect, useMemo} from 'react';
 import type {NamespaceReadiness} from '../../../core/audit/types.ts';
+import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import {visibleWindow} from '../components/window.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 import type {WizardState} from '../state.ts';
@@ -9,11 +10,19 @@ export function chooseKeys(state: WizardState): KeyHint[] {
   return [
     {key: '↑↓', label: 'move'},
     {key: 'space', label: 'select'},
+    ...(state.selected.length ? [{key: 'enter', label: `preview ${state.selected.length}`}] : []),
     {key: 'a', label: 'select all ready'},
     {key: '/', label: 'filter'},
-    ...(state.selected.length ? [{key: 'enter', label: `preview ${state.selected.length}`}] : []),
+    {key: 'pgup pgdn', label: 'a page up or down', helpOnly: true},
+    {key: 'home end', label: 'the first or the last namespace', helpOnly: true},
   ];
 }
+
+const FILTER_KEYS: KeyHint[] = [
+  {key: 'type', label: 'filter by name'},
+  {key: 'enter', label: 'keep the filter'},
+  {key: 'esc', label: 'clear'},
+];
 
 export const selectable = (n: NamespaceReadiness) => n.readiness === 'ready' || n.readiness === 'needs-waypoint';
 
@@ -24,7 +33,7 @@ interface View {
 }
 
 type ViewAction =
-  | {type: 'up' | 'down' | 'page-up' | 'page-down'; count: number; page: number}
+  | {type: 'up' | 'down' | 'page-up' | 'page-down' | 'first' | 'last'; count: number; page: number}
   | {type: 'filter-start'}
   | {type: 'filter-end'}
   | {type: 'filter-clear'}
@@ -42,6 +51,10 @@ function viewReducer(view: View, action: ViewAction): View {
       return {...view, cursor: Math.max(0, view.cursor - action.page)};
     case 'page-down':
       return {...view, cursor: Math.max(0, Math.min(action.count - 1, view.cursor + action.page))};
+    case 'first':
+      return {...view, cursor: 0};
+    case 'last':
+      return {...view, cursor: Math.max(0, action.count - 1)};
     case 'filter-start':
       return {...view, filtering: true};
     case 'filter-end':
@@ -58,51 +71,53 @@ function viewReducer(view: View, action: ViewAction): View {
 const READINESS_COLOR: Record<string, string> = {ready: 'green', 'needs-waypoint': 'yellow', blocked: 'red', done: 'cyan'};
 
 /** Screen 5: every namespace with its mode and readiness; blocked ones cannot be picked and say why. */
-export function ChooseScreen({state, dispatch, actions, height, width, setCapturingText}: ScreenProps) {
-  const [view, send] = useReducer(viewReducer, {cursor: 0, filter: '', filtering: false});
+export function ChooseScreen({state, dispatch, actions, height, width, active, setModal}: ScreenProps) {
+  const [view, send, latest] = useSyncReducer(viewReducer, {cursor: 0, filter: '', filtering: false});
   useEffect(() => {
     if (state.audit.status === 'idle') actions.loadAudit();
   }, [state.audit.status, actions]);
+  // While the filter is typed, every letter is the filter's: q must not quit, ? must not open the help.
   useEffect(() => {
-    setCapturingText(view.filtering);
-    return () => setCapturingText(false);
-  }, [view.filtering, setCapturingText]);
+    setModal(view.filtering ? FILTER_KEYS : undefined);
+    return () => setModal(undefined);
+  }, [view.filtering, setModal]);
 
   const all = state.audit.status === 'ready' ? state.audit.value.namespaces : [];
   const shown = useMemo(() => (view.filter ? all.filter(n => n.name.includes(view.filter)) : all), [all, view.filter]);
   const listHeight = Math.max(3, height - 4);
   const selected = new Set(state.selected);
 
-  useInput((input, key) => {
-    if (view.filtering) {
-      if (key.return || key.escape) send({type: key.escape ? 'filter-clear' : 'filter-end'});
-      else if (key.backspace || key.delete) send({type: 'filter-delete'});
-      else if (input && !key.ctrl && !key.meta) send({type: 'filter-type', text: input});
-      return;
-    }
-    const count = shown.length;
-    if (key.upArrow || input === 'k') send({type: 'up', count, page: listHeight});
-    else if (key.downArrow || input === 'j') send({type: 'down', count, page: listHeight});
-    else if (key.pageUp) send({type: 'page-up', count, page: listHeight});
-    else if (key.pageDown) send({type: 'page-down', count, page: listHeight});
-    else if (input === '/') send({type: 'filter-start'});
-    else if (input === ' ') {
-      const ns = shown[view.cursor];
-      if (!ns || !selectable(ns)) return;
-      const next = new Set(selected);
-      if (next.has(ns.name)) next.delete(ns.name);
-      else next.add(ns.name);
-      dispatch({type: 'select', namespaces: [...next]});
-    } else if (input === 'a') {
-      dispatch({type: 'select', namespaces: [...new Set([...selected, ...shown.filter(n => n.readiness === 'ready' && n.mode !== 'none').map(n => n.name)])]});
-    } else if (key.escape) {
-      if (view.filter) send({type: 'filter-clear'});
-      else dispatch({type: 'back'});
-    } else if (key.return && selected.size > 0) {
-      actions.plan([...selected]);
-      dispatch({type: 'go', screen: 'preview'});
-    }
-  });
+  useInput(
+    (input, key) => {
+      // Read the view as the previous keys of this chunk left it, not as it was last drawn.
+      const now = latest();
+      if (now.filtering) {
+        if (key.return || key.escape) send({type: key.escape ? 'filter-clear' : 'filter-end'});
+        else if (key.backspace || key.delete) send({type: 'filter-delete'});
+        else if (input && !key.ctrl && !key.meta) send({type: 'filter-type', text: input});
+        return;
+      }
+      const list = now.filter === view.filter ? shown : all.filter(n => n.name.includes(now.filter));
+      const count = list.length;
+      if (key.upArrow || input === 'k') send({type: 'up', count, page: listHeight});
+      else if (key.downArrow || input === 'j') send({type: 'down', count, page: listHeight});
+      else if (key.pageUp) send({type: 'page-up', count, page: listHeight});
+      else if (key.pageDown) send({type: 'page-down', count, page: listHeight});
+      else if (key.home || input === 'g') send({type: 'first', count, page: listHeight});
+      else if (key.end || input === 'G') send({type: 'last', count, page: listHeight});
+      else if (input === '/') send({type: 'filter-start'});
+      else if (input === ' ') {
+        const ns = list[now.cursor];
+        if (ns && selectable(ns)) dispatch({type: 'toggle-selected', namespace: ns.name});
+      } else if (input === 'a') {
+        dispatch({type: 'add-selected', namespaces: list.filter(n => n.readiness === 'ready' && n.mode !== 'none').map(n => n.name)});
+      } else if (key.escape) {
+        if (now.filter) send({type: 'filter-clear'});
+        else dispatch({type: 'back'});
+      } else if (key.return) actions.planSelected();
+    },
+    {isActive: active},
+  );
 
   if (state.audit.status !== 'ready') return <Text dimColor>Reading the namespaces…</Text>;
   const {start, end} = visibleWindow(shown.length, view.cursor, listHeight);
@@ -131,7 +146,7 @@ export function ChooseScreen({state, dispatch, actions, height, width, setCaptur
           <Text>
             filter: <Text color="cyan">{view.filter}</Text>
             {view.filtering ? <Text inverse> </Text> : ''}
-            <Text dimColor>{`  ${shown.length} of ${all.length}`}</Text>
+            <Text dimColor>{`  ${shown.length} of ${all.length}${view.filtering ? '' : ' · esc clears'}`}</Text>
           </Text>
         ) : current && !selectable(current) ? (
           <Text color={READINESS_COLOR[current.readiness]} wrap="truncate-end">

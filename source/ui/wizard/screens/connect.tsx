@@ -17,10 +17,19 @@ function Field({label, children}: {label: string; children: React.ReactNode}) {
   );
 }
 
-/** Namespaces whose migration started and did not finish or get reverted: what Resume picks up. */
+/** Namespaces whose migration started and did not finish: what Resume applies further. */
 export function unfinished(state: WizardState): string[] {
   if (state.session.status !== 'ready') return [];
-  return (state.session.value.recorded?.namespaces ?? []).filter(n => n.status === 'applying' || n.status === 'failed' || n.status === 'planned' || n.status === 'reverting').map(n => n.name);
+  return (state.session.value.recorded?.namespaces ?? []).filter(n => n.status === 'applying' || n.status === 'failed' || n.status === 'planned').map(n => n.name);
+}
+
+/**
+ * Namespaces whose revert was interrupted. Resuming them means finishing the revert: applying them again
+ * would redo every write the user had already undone.
+ */
+export function unfinishedReverts(state: WizardState): string[] {
+  if (state.session.status !== 'ready') return [];
+  return (state.session.value.recorded?.namespaces ?? []).filter(n => n.status === 'reverting').map(n => n.name);
 }
 
 export function connectKeys(state: WizardState): KeyHint[] {
@@ -33,10 +42,13 @@ export function connectKeys(state: WizardState): KeyHint[] {
 }
 
 /** Screen 1: the cluster we talk to, and whatever the workdir remembers of an earlier run on it. */
-export function ConnectScreen({state, dispatch, actions}: ScreenProps) {
-  useInput(input => {
-    if (state.session.status === 'error' && input === 'r') actions.loadSession();
-  });
+export function ConnectScreen({state, dispatch, actions, active}: ScreenProps) {
+  useInput(
+    input => {
+      if (state.session.status === 'error' && input === 'r') actions.loadSession();
+    },
+    {isActive: active},
+  );
   if (state.session.status === 'idle' || state.session.status === 'loading') return <Working label="Connecting to the cluster…" />;
   if (state.session.status === 'error') {
     return (
@@ -48,22 +60,27 @@ export function ConnectScreen({state, dispatch, actions}: ScreenProps) {
   }
   const session = state.session.value;
   const resume = unfinished(state);
+  const resumeRevert = unfinishedReverts(state);
   const recorded = session.recorded?.namespaces ?? [];
   const revertable = recorded.filter(n => n.status !== 'reverted' && n.done > 0).map(n => n.name);
   const items: MenuItem[] = [];
   if (resume.length > 0) items.push({value: 'resume', label: 'Resume', hint: `continue ${resume.join(', ')} where it stopped`});
+  if (resumeRevert.length > 0) items.push({value: 'resume-revert', label: resume.length > 0 ? 'Resume revert' : 'Resume', hint: `finish reverting ${resumeRevert.join(', ')}`});
   if (revertable.length > 0) items.push({value: 'revert', label: 'Revert', hint: 'undo namespaces the tool changed'});
   items.push(
     recorded.length > 0
       ? {value: 'start-over', label: 'Start over', hint: 'keep the old state file under a new name and begin again'}
       : {value: 'start', label: 'Start', hint: 'back up, verify, choose namespaces'},
   );
-  if (recorded.length > 0 && resume.length === 0) items.push({value: 'start', label: 'Migrate more namespaces', hint: 'continue with the next step of the guide'});
+  if (recorded.length > 0 && resume.length === 0 && resumeRevert.length === 0) items.push({value: 'start', label: 'Migrate more namespaces', hint: 'continue with the next step of the guide'});
 
   const onSelect = (value: string) => {
     if (value === 'resume') {
       dispatch({type: 'go', screen: 'apply'});
       actions.apply(resume);
+    } else if (value === 'resume-revert') {
+      dispatch({type: 'go', screen: 'revert'});
+      actions.revert(resumeRevert);
     } else if (value === 'revert') dispatch({type: 'go', screen: 'revert'});
     else if (value === 'start-over') actions.startOver();
     else dispatch({type: 'go', screen: 'backup'});
@@ -84,6 +101,13 @@ export function ConnectScreen({state, dispatch, actions}: ScreenProps) {
       </Field>
       <Field label="Workdir">{session.workdir}</Field>
       <Field label="Backup">{session.latestBackup ?? 'none yet'}</Field>
+      {state.notice && (
+        <Box marginTop={1}>
+          <Text color="green" wrap="wrap">
+            ✔ {state.notice}
+          </Text>
+        </Box>
+      )}
       {recorded.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>A migration of this cluster is recorded (last change {session.recorded!.updatedAt}):</Text>
@@ -109,7 +133,7 @@ export function ConnectScreen({state, dispatch, actions}: ScreenProps) {
         </Box>
       )}
       <Box marginTop={1}>
-        <Menu items={items} onSelect={onSelect} />
+        <Menu items={items} onSelect={onSelect} isActive={active} />
       </Box>
     </Box>
   );

@@ -1,5 +1,7 @@
 import {Box, Text, useInput} from 'ink';
+import path from 'node:path';
 import React from 'react';
+import {wrapText} from '../components/diff-lines.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 import type {WizardState} from '../state.ts';
 
@@ -18,13 +20,13 @@ export function doneKeys(): KeyHint[] {
 }
 
 /** Screen 9: what changed, where the backup and the state are, and what is left to do by hand. */
-export function DoneScreen({state, dispatch, actions}: ScreenProps) {
+export function DoneScreen({state, dispatch, actions, active, width}: ScreenProps) {
   useInput(input => {
     if (input === 'm') {
       actions.loadAudit();
       dispatch({type: 'go', screen: 'choose'});
     } else if (input === 'v') dispatch({type: 'go', screen: 'revert'});
-  });
+  }, {isActive: active});
   const session = state.session.status === 'ready' ? state.session.value : undefined;
   const backup = state.backup.status === 'ready' ? state.backup.value.path : session?.latestBackup;
   const result = state.apply.result;
@@ -46,16 +48,20 @@ export function DoneScreen({state, dispatch, actions}: ScreenProps) {
         </Text>
         <Text>
           <Text dimColor>State  </Text>
-          {session ? `${session.workdir}/state.json` : ''}
+          {session ? path.join(session.workdir, 'state.json') : ''}
         </Text>
         <Text dimColor>Revert any namespace from here (v) or later with: ambient-migrate revert -n NAMESPACE</Text>
       </Box>
       <Box flexDirection="column" marginTop={1}>
         <Text bold>Left to you, as the guide says:</Text>
         {NEXT_STEPS.map((step, i) => (
-          <Text key={i} wrap="wrap">
-            {` ${i + 1}. ${step}`}
-          </Text>
+          // Wrapped here rather than by Ink, whose wrap keeps the space it breaks at as a line's first
+          // character; continuation lines stay indented under the step's text.
+          <Box key={i} flexDirection="column">
+            {wrapText(` ${i + 1}. ${step}`, width, '    ').map((line, n) => (
+              <Text key={n}>{line}</Text>
+            ))}
+          </Box>
         ))}
       </Box>
     </Box>

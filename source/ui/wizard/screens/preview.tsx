@@ -1,5 +1,6 @@
 import {Box, Text, useInput} from 'ink';
-import React, {useMemo, useReducer} from 'react';
+import React, {useEffect, useMemo} from 'react';
+import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import {previewLines} from '../components/diff-lines.ts';
 import {Working} from '../components/status-line.tsx';
 import type {KeyHint, ScreenProps} from '../screen.ts';
@@ -11,13 +12,18 @@ const blockerCount = (state: WizardState) => (state.plan.status === 'ready' ? st
 export function previewKeys(state: WizardState): KeyHint[] {
   if (state.plan.status !== 'ready') return [];
   const keys: KeyHint[] = [
-    {key: '↑↓ pgup pgdn', label: 'scroll'},
+    {key: '↑↓ pgup/pgdn', label: 'scroll'},
     {key: 'n/p', label: 'next/previous change'},
   ];
-  if (warningCount(state) > 0 && !state.acknowledged) keys.push({key: 'y', label: 'acknowledge the warnings'});
+  if (warningCount(state) > 0 && !state.acknowledged) keys.push({key: 'y', label: 'acknowledge warnings'});
   if (blockerCount(state) === 0 && (warningCount(state) === 0 || state.acknowledged)) keys.push({key: 'enter', label: 'apply'});
   return keys;
 }
+
+const CONFIRM_KEYS: KeyHint[] = [
+  {key: 'y', label: 'apply'},
+  {key: 'n/esc', label: 'not yet'},
+];
 
 type View = {top: number; confirming: boolean};
 type ViewAction = {type: 'scroll'; by: number; max: number} | {type: 'to'; line: number; max: number} | {type: 'confirm'; on: boolean};
@@ -34,9 +40,15 @@ function viewReducer(view: View, action: ViewAction): View {
 }
 
 /** Screen 6: every object the plan writes, as a unified YAML diff; warnings must be read before applying. */
-export function PreviewScreen({state, dispatch, actions, height}: ScreenProps) {
-  const [view, send] = useReducer(viewReducer, {top: 0, confirming: false});
-  const lines = useMemo(() => (state.plan.status === 'ready' ? previewLines(state.plan.value.plan) : []), [state.plan]);
+export function PreviewScreen({state, dispatch, actions, height, width, active, setModal}: ScreenProps) {
+  const [view, send, latest] = useSyncReducer(viewReducer, {top: 0, confirming: false});
+  const lines = useMemo(() => (state.plan.status === 'ready' ? previewLines(state.plan.value.plan, width) : []), [state.plan, width]);
+  // "Apply? y/n" is a question: until it is answered, esc means "not yet" here, not "back a screen", and
+  // q is not quit; the footer shows the answers.
+  useEffect(() => {
+    setModal(view.confirming ? CONFIRM_KEYS : undefined);
+    return () => setModal(undefined);
+  }, [view.confirming, setModal]);
   const pageHeight = Math.max(3, height - 3);
   const max = Math.max(0, lines.length - pageHeight);
   const opStarts = useMemo(() => lines.flatMap((l, i) => (l.op !== undefined && (i === 0 || lines[i - 1]!.op !== l.op) ? [i] : [])), [lines]);
@@ -44,6 +56,7 @@ export function PreviewScreen({state, dispatch, actions, height}: ScreenProps) {
 
   useInput((input, key) => {
     if (state.plan.status !== 'ready') return;
+    const view = latest();
     if (view.confirming) {
       if (input === 'y') {
         send({type: 'confirm', on: false});
@@ -60,7 +73,7 @@ export function PreviewScreen({state, dispatch, actions, height}: ScreenProps) {
     else if (input === 'p') send({type: 'to', line: [...opStarts].reverse().find(s => s < view.top) ?? 0, max});
     else if (input === 'y' && warningCount(state) > 0) dispatch({type: 'acknowledge'});
     else if (key.return && canApply) send({type: 'confirm', on: true});
-  });
+  }, {isActive: active});
 
   if (state.plan.status === 'idle' || state.plan.status === 'loading') return <Working label="Planning…" />;
   if (state.plan.status === 'error') return <Text color="red">Planning failed: {state.plan.message}</Text>;

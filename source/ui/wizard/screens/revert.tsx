@@ -1,5 +1,6 @@
 import {Box, Text, useInput} from 'ink';
-import React, {useReducer} from 'react';
+import React, {useEffect} from 'react';
+import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 import type {WizardState} from '../state.ts';
 import {RunProgress} from './run.tsx';
@@ -14,8 +15,13 @@ export function revertable(state: WizardState): Array<{name: string; status: str
   return [...fromRecord, ...fromThisRun];
 }
 
+const CONFLICT_KEYS: KeyHint[] = [
+  {key: 'o', label: 'overwrite with the original'},
+  {key: 's', label: 'skip this object'},
+];
+
 export function revertKeys(state: WizardState): KeyHint[] {
-  if (state.conflict) return [{key: 'o', label: 'overwrite with the original'}, {key: 's', label: 'skip this object'}];
+  if (state.conflict) return CONFLICT_KEYS;
   if (state.revert.status === 'running') return [{key: 'p', label: 'pause'}];
   if (state.revert.status === 'idle') return [
     {key: '↑↓', label: 'move'},
@@ -32,11 +38,17 @@ function viewReducer(view: View, action: {type: 'up' | 'down'; count: number} | 
 }
 
 /** Screen 8: pick done, failed or half-done namespaces and undo them, with the same progress view. */
-export function RevertScreen({state, dispatch, actions, height}: ScreenProps) {
+export function RevertScreen({state, dispatch, actions, height, active, setModal}: ScreenProps) {
   const candidates = revertable(state);
-  const [view, send] = useReducer(viewReducer, {cursor: 0, picked: []});
+  const [view, send, latest] = useSyncReducer(viewReducer, {cursor: 0, picked: []});
   const run = state.revert;
+  // A conflict is a question the revert waits on: only its answers count until it is answered.
+  useEffect(() => {
+    setModal(state.conflict ? CONFLICT_KEYS : undefined);
+    return () => setModal(undefined);
+  }, [state.conflict, setModal]);
   useInput((input, key) => {
+    const view = latest();
     if (state.conflict) {
       if (input === 'o') actions.answerConflict('overwrite');
       else if (input === 's') actions.answerConflict('skip');
@@ -57,7 +69,7 @@ export function RevertScreen({state, dispatch, actions, height}: ScreenProps) {
       actions.loadSession();
       dispatch({type: 'go', screen: 'connect'});
     }
-  });
+  }, {isActive: active});
 
   if (run.status === 'idle') {
     if (candidates.length === 0) return <Text dimColor>Nothing to revert: no namespace has changes on record.</Text>;

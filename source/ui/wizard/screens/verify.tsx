@@ -25,6 +25,8 @@ export function verifyKeys(state: WizardState): KeyHint[] {
   ];
 }
 
+const NOTHING_TO_DO = 'nothing to do for this check';
+
 type View = {cursor: number; open: number | undefined};
 type ViewAction = {type: 'up' | 'down'; count: number} | {type: 'toggle'};
 
@@ -40,7 +42,7 @@ function viewReducer(view: View, action: ViewAction): View {
 }
 
 /** Screen 3: the env checks, with remedies written for this cluster's install method; r re-checks. */
-export function VerifyScreen({state, dispatch, actions, height}: ScreenProps) {
+export function VerifyScreen({state, dispatch, actions, height, active}: ScreenProps) {
   const [view, send] = useReducer(viewReducer, {cursor: 0, open: undefined});
   useEffect(() => {
     if (state.audit.status === 'idle') actions.loadAudit();
@@ -54,12 +56,12 @@ export function VerifyScreen({state, dispatch, actions, height}: ScreenProps) {
     else if (key.downArrow || input === 'j') send({type: 'down', count: checks.length});
     else if (input === ' ') send({type: 'toggle'});
     else if (key.return && failing(state) === 0) dispatch({type: 'go', screen: 'blockers'});
-  });
+  }, {isActive: active});
 
   if (state.audit.status === 'idle' || state.audit.status === 'loading') return <Working label="Checking the environment…" />;
   if (state.audit.status === 'error') return <Text color="red">Cannot check the cluster: {state.audit.message}. Press r to try again.</Text>;
 
-  const remedy = view.open !== undefined ? checks[view.open]?.remedy : undefined;
+  const remedy = view.open !== undefined ? checks[view.open]?.remedy || NOTHING_TO_DO : undefined;
   const remedyLines = remedy ? remedy.split('\n').length + 1 : 0;
   const {start, end} = visibleWindow(checks.length, view.cursor, Math.max(3, height - 3 - remedyLines));
   const fails = failing(state);
@@ -74,13 +76,18 @@ export function VerifyScreen({state, dispatch, actions, height}: ScreenProps) {
               <Text color={index === view.cursor ? 'cyan' : undefined}>{index === view.cursor ? '❯ ' : '  '}</Text>
               <Text color={color}>{mark}</Text> <Text dimColor>{check.id.padEnd(26)}</Text> {check.message}
             </Text>
-            {view.open === index && check.remedy && (
+            {view.open === index && (
               <Box marginLeft={6} flexDirection="column">
-                {check.remedy.split('\n').map((line, n) => (
-                  <Text key={n} color="cyan" wrap="truncate-end">
-                    {line}
-                  </Text>
-                ))}
+                {check.remedy ? (
+                  check.remedy.split('\n').map((line, n) => (
+                    <Text key={n} color="cyan" wrap="truncate-end">
+                      {line}
+                    </Text>
+                  ))
+                ) : (
+                  // Space must visibly answer: on a check without a remedy it would otherwise do nothing.
+                  <Text dimColor>{NOTHING_TO_DO}</Text>
+                )}
               </Box>
             )}
           </Box>
