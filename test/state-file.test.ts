@@ -73,11 +73,9 @@ describe('a state file that cannot be used', {concurrency: 2}, () => {
       const content = k.content(c);
       writeFileSync(c.statePath, content, {mode: 0o600});
       const before = readFileSync(c.statePath);
-      const results = await Promise.all([
-        runCli(['apply', '-n', NS, '--yes', ...c.flags]),
-        runCli(['revert', '-n', NS, '--yes', ...c.flags]),
-        runCli(['status', ...c.flags]),
-      ]);
+      // One after the other: run together, apply and revert would (rightly) meet each other's lock.
+      const results = [];
+      for (const args of [['apply', '-n', NS, '--yes'], ['revert', '-n', NS, '--yes'], ['status']]) results.push(await runCli([...args, ...c.flags]));
       for (const result of results) assertOneLineError(result, k.error(c.statePath));
       assert.deepEqual(readFileSync(c.statePath), before, 'the state file is untouched');
       assert.equal(mode(c.statePath), 0o600);
