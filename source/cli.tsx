@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {Command, CommanderError, Option} from 'commander';
-import {openCluster, UserFacingError, type ClusterFlags} from './app/cluster-source.ts';
+import {UserFacingError, type ClusterFlags} from './app/cluster-source.ts';
 import {runAudit} from './app/audit-command.ts';
 import {runApply} from './app/apply-command.ts';
 import {runBackup} from './app/backup-command.ts';
@@ -159,4 +159,3 @@ export function reportError(error: unknown): number {
   return EXIT.error;
 }
 
-export {openCluster};

@@ -1,6 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {auditContext} from '../audit/audit.ts';
-import {buildContext, type AuditContext} from '../audit/context.ts';
+import {buildContext} from '../audit/context.ts';
 import type {AuditReport, Finding, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
 import {parseServiceHost} from '../routes/translatability.ts';
@@ -160,4 +160,3 @@ function orderOperations(ops: Operation[]): Operation[] {
   return [...ops].sort((a, b) => stepIndex(a) - stepIndex(b) || kindIndex(a) - kindIndex(b) || byCodeUnits(a.id, b.id));
 }
 
-export type {AuditContext};

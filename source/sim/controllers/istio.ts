@@ -170,7 +170,6 @@ export const ambientEnrollmentController: Controller = {
 // ---- waypoints -----------------------------------------------------------------------------------
 
 const WAYPOINT_CLASS = 'istio-waypoint';
-const MESH_CONTROLLER = 'istio.io/mesh-controller';
 
 export const waypointController: Controller = {
   name: 'istio-waypoints',

@@ -4,7 +4,6 @@ import type {Finding, Severity} from '../../../core/audit/types.ts';
 import {findingMessage, resourceLabel} from '../components/finding-text.ts';
 import {visibleWindow} from '../components/window.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
-import type {WizardState} from '../state.ts';
 
 const SEVERITY: Record<Severity, {title: string; color: string}> = {
   blocker: {title: 'Blockers', color: 'red'},
@@ -98,4 +97,3 @@ export function BlockersScreen({state, dispatch, height, active}: ScreenProps) {
   );
 }
 
-export type {WizardState};

@@ -3,7 +3,6 @@ import path from 'node:path';
 import React from 'react';
 import {wrapText} from '../components/diff-lines.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
-import type {WizardState} from '../state.ts';
 
 /** What the guide leaves to the user once namespaces run in ambient mode. */
 export const NEXT_STEPS = [
@@ -68,4 +67,3 @@ export function DoneScreen({state, dispatch, actions, active, width}: ScreenProp
   );
 }
 
-export type {WizardState};
