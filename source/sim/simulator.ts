@@ -102,7 +102,7 @@ function persistOnChange(cluster: SimCluster, file: string): {flush(): void; sto
     renameSync(temp, file);
   };
   const unsubscribe = cluster.store.subscribe(() => {
-    timer ??= setTimeout(flush, 200);
+    timer ??= setTimeout(flush, 50);
   });
   flush();
   return {flush, stop: unsubscribe};
