@@ -5,7 +5,6 @@
  * trusted.
  */
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {chmodSync, mkdirSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
@@ -15,23 +14,15 @@ import type {KubeClient, KubeObject} from '../source/kube/client.ts';
 import {connect} from '../source/kube/http-client.ts';
 import {KINDS, type KindRef} from '../source/kube/kinds.ts';
 import {latestBackupFor, listBackups, writeBackup} from '../source/app/workdir.ts';
-import {repoRoot, tempDir} from './helpers/cluster.ts';
+import {runCli} from './helpers/migration.ts';
+import {tempDir} from './helpers/cluster.ts';
 import {DEMO_FIXTURES, kubectlSkip, startTestSimulator, type TestSimulator} from './helpers/sim.ts';
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 
-/** The real binary, without a terminal. Asynchronous: the simulator answers from this process. */
+/** The real binary, without a terminal, at home in `cwd`. */
 function runBinary(args: string[], cwd: string): Promise<{code: number | null; stdout: string; stderr: string}> {
-  const {KUBECONFIG: _ignored, ...env} = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/ambient-migrate.js'), ...args], {cwd, env: {...env, HOME: cwd}, timeout: 60_000});
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', c => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', c => (stderr += c));
-    child.on('error', reject);
-    child.on('close', code => resolve({code, stdout, stderr}));
-  });
+  return runCli(args, {cwd, env: {HOME: cwd, NO_COLOR: undefined}, timeoutMs: 60_000});
 }
 
 /** What a restore must bring back; the server's bookkeeping and kubectl's own annotation do not count. */

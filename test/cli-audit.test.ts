@@ -3,16 +3,15 @@
  * the JSON contract, and colour only where a terminal (or FORCE_COLOR) asks for it.
  */
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {CHECKS, FINDINGS} from '../source/core/audit/catalogue.ts';
+import {runCli} from './helpers/migration.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = path.join(root, 'bin/ambient-migrate.js');
 const base = path.join(root, 'fixtures/audit/base');
 const ANSI = /\x1b\[[0-9;]*m/;
 
@@ -22,18 +21,9 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the binary with stdout and stderr piped (no terminal), asynchronously so that runs overlap. */
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const {KUBECONFIG: _k, FORCE_COLOR: _f, NO_COLOR: _n, ...inherited} = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {cwd: tmp, env: {...inherited, HOME: tmp, ...env}, stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000});
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', chunk => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', code => resolve({code, stdout, stderr}));
-  });
+/** The binary with stdout and stderr piped (no terminal) and no colour settings inherited. */
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return runCli(args, {cwd: tmp, env: {HOME: tmp, FORCE_COLOR: undefined, NO_COLOR: undefined, ...env}});
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-cli-audit-'));

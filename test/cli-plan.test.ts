@@ -3,19 +3,16 @@
  * reads, the exit codes of refusals, and `--out` for GitOps, whose files the real kubectl must accept.
  */
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import yaml from 'js-yaml';
 import {FINDINGS} from '../source/core/audit/catalogue.ts';
 import type {Operation} from '../source/core/plan/types.ts';
+import {runCli} from './helpers/migration.ts';
 import {DEMO_FIXTURES, kubectlSkip, startTestSimulator, type TestSimulator} from './helpers/sim.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = path.join(root, 'bin/ambient-migrate.js');
 
 interface Run {
   code: number | null;
@@ -25,18 +22,9 @@ interface Run {
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-cli-plan-'));
 
-/** Runs the binary with stdout and stderr piped, asynchronously (the simulator serves from this process). */
+/** The binary with stdout and stderr piped (no terminal) and no colour settings inherited. */
 function run(args: string[]): Promise<Run> {
-  const {KUBECONFIG: _k, FORCE_COLOR: _f, NO_COLOR: _n, ...inherited} = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {cwd: tmp, env: {...inherited, HOME: tmp}, stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000});
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', chunk => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', code => resolve({code, stdout, stderr}));
-  });
+  return runCli(args, {cwd: tmp, env: {HOME: tmp, FORCE_COLOR: undefined, NO_COLOR: undefined}});
 }
 
 let sim: TestSimulator;

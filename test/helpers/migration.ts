@@ -49,9 +49,12 @@ export interface CliRun {
  * `onLine` sees every stdout line as it arrives (pipes are synchronous on Linux, so a line is on the pipe
  * before the child sends its next request).
  */
-export function startCli(args: string[], options: {cwd?: string; onLine?(line: string, child: ChildProcess): void; timeoutMs?: number} = {}): CliRun {
-  const {KUBECONFIG: _ignored, ...env} = process.env;
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: options.cwd ?? repoRoot, env: {...env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 90_000});
+export function startCli(args: string[], options: CliOptions & {onLine?(line: string, child: ChildProcess): void} = {}): CliRun {
+  const {KUBECONFIG: _ignored, ...inherited} = process.env;
+  // `env` overrides what the test runner passes down; an undefined value removes the variable.
+  const env: NodeJS.ProcessEnv = {...inherited, NO_COLOR: '1', ...options.env};
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 90_000});
   let stdout = '';
   let stderr = '';
   let partial = '';
@@ -70,7 +73,13 @@ export function startCli(args: string[], options: {cwd?: string; onLine?(line: s
   return {child, exit};
 }
 
-export function runCli(args: string[], options: {cwd?: string; timeoutMs?: number} = {}): Promise<CliResult> {
+export interface CliOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  env?: Record<string, string | undefined>;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).exit;
 }
 
