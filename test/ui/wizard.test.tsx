@@ -665,6 +665,30 @@ describe('done', () => {
 });
 
 describe('everywhere', () => {
+  test('a key pressed the moment the screen offers it is heard, on a screen that just appeared or just changed', async () => {
+    const ui = new Ui(new FakeServices(data));
+    // Each key is pressed in the same tick as the first frame that offers it, before React's passive
+    // effects run: as fast as a person holding enter, or a script typing into the terminal.
+    const script = [
+      {offer: '❯ Start', key: 'enter'}, // the Connect screen, once the session is read
+      {offer: 'enter back up now', key: 'enter'}, // the Backup screen changes when its preview arrives
+      {offer: 'enter continue', key: 'enter'}, // and again when the backup is saved
+    ];
+    const pressed: string[] = [];
+    const stdout = ui.r.stdout as unknown as {write(frame: string): void};
+    const write = stdout.write;
+    stdout.write = (frame: string) => {
+      write.call(stdout, frame);
+      const next = script[pressed.length];
+      if (!next || !stripVTControlCharacters(frame).includes(next.offer)) return;
+      pressed.push(next.offer);
+      queueMicrotask(() => ui.r.stdin.write(KEYS[next.key] ?? next.key));
+    };
+    await ui.see('Verify the environment (step 3 of 8)');
+    assert.deepEqual(pressed, script.map(s => s.offer));
+    ui.unmount();
+  });
+
   test('? toggles a help listing the screen keys, and closing it returns to the same place', async () => {
     const ui = new Ui(new FakeServices(data));
     await walkTo(ui, 'choose');

@@ -1,5 +1,6 @@
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, Text, useApp} from 'ink';
 import React, {useCallback, useEffect, useRef, useState} from 'react';
+import {KeyRouter, type GlobalKeyHandler} from './components/use-keys.tsx';
 import {useSyncReducer} from './components/use-sync-reducer.ts';
 import {SCREENS} from './screens/index.ts';
 import type {WizardServices} from './services.ts';
@@ -108,13 +109,14 @@ export function Wizard({services, onExit}: WizardProps) {
   const globalKeys = GLOBAL_KEYS.filter(k => k.key !== 'esc' || (state.history.length > 0 && !running));
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 
-  useInput((input, key) => {
+  // The shell's keys come first; a key it uses (true) does not reach the screen.
+  const onGlobalKey: GlobalKeyHandler = (input, key) => {
     const state = getState();
     const running = isRunning(state);
     if (key.ctrl && input === 'c') {
       if (running) dispatch({type: 'overlay', overlay: 'quit'});
       else finish();
-      return;
+      return true;
     }
     if (state.overlay === 'quit') {
       if (input === 'y') {
@@ -125,27 +127,29 @@ export function Wizard({services, onExit}: WizardProps) {
           dispatch({type: 'overlay', overlay: 'none'});
         } else finish();
       } else if (input === 'n' || key.escape) dispatch({type: 'overlay', overlay: 'none'});
-      return;
+      return true;
     }
     if (state.overlay === 'help') {
       if (input === '?' || key.escape || input === 'q') dispatch({type: 'overlay', overlay: 'none'});
-      return;
+      return true;
     }
     if (tooSmall) {
       if (input === 'q') {
         if (running) dispatch({type: 'overlay', overlay: 'quit'});
         else finish();
       }
-      return;
+      return true;
     }
     // A screen asking its own question (a filter being typed, "apply? y/n") owns every key but Ctrl+C.
-    if (modal) return;
+    if (modal) return false;
     if (input === '?') dispatch({type: 'overlay', overlay: 'help'});
     else if (input === 'q') {
       if (running) dispatch({type: 'overlay', overlay: 'quit'});
       else finish();
     } else if (key.escape && !SCREENS[state.screen].handlesEscape && !running) dispatch({type: 'back'});
-  });
+    else return false;
+    return true;
+  };
 
   const session = state.session.status === 'ready' ? state.session.value : undefined;
   const stepIndex = FLOW.indexOf(state.screen);
@@ -185,16 +189,18 @@ export function Wizard({services, onExit}: WizardProps) {
   // One tree whatever is shown: the screen keeps its place in it, so an overlay or a too-small terminal
   // hides the screen instead of unmounting it, and its cursor, filter, selection and scroll survive.
   return (
-    <Box flexDirection="column" width={columns}>
-      {tooSmall ? tooSmallMessage : header}
-      <Box flexDirection="column" height={bodyHeight} marginTop={1} overflow="hidden" display={tooSmall ? 'none' : 'flex'}>
-        {state.overlay === 'help' && <Help keys={[...screenKeys, ...globalKeys]} width={columns} />}
-        {state.overlay === 'quit' && <QuitConfirm running={running} />}
-        <Box flexDirection="column" display={state.overlay === 'none' ? 'flex' : 'none'}>
-          <Body state={state} dispatch={dispatch} actions={actions} width={columns} height={bodyHeight} active={state.overlay === 'none' && !tooSmall} setModal={setModal} />
+    <KeyRouter onKey={onGlobalKey}>
+      <Box flexDirection="column" width={columns}>
+        {tooSmall ? tooSmallMessage : header}
+        <Box flexDirection="column" height={bodyHeight} marginTop={1} overflow="hidden" display={tooSmall ? 'none' : 'flex'}>
+          {state.overlay === 'help' && <Help keys={[...screenKeys, ...globalKeys]} width={columns} />}
+          {state.overlay === 'quit' && <QuitConfirm running={running} />}
+          <Box flexDirection="column" display={state.overlay === 'none' ? 'flex' : 'none'}>
+            <Body state={state} dispatch={dispatch} actions={actions} width={columns} height={bodyHeight} active={state.overlay === 'none' && !tooSmall} setModal={setModal} />
+          </Box>
         </Box>
+        {!tooSmall && <Footer keys={modal ?? [...screenKeys, ...globalKeys].filter(k => !k.helpOnly)} width={columns} />}
       </Box>
-      {!tooSmall && <Footer keys={modal ?? [...screenKeys, ...globalKeys].filter(k => !k.helpOnly)} width={columns} />}
-    </Box>
+    </KeyRouter>
   );
 }

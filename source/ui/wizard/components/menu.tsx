@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React from 'react';
+import {useKeys} from './use-keys.tsx';
 import {useSyncReducer} from './use-sync-reducer.ts';
 
 export interface MenuItem {
@@ -23,7 +24,7 @@ export function Menu({items, onSelect, isActive = true}: {items: MenuItem[]; onS
   // is clamped where it is drawn too, so an item is always highlighted and it is the one enter picks.
   const clamp = (i: number) => Math.max(0, Math.min(i, items.length - 1));
   const index = clamp(stored);
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.upArrow || input === 'k') dispatch({type: 'up', count: items.length});
       else if (key.downArrow || input === 'j') dispatch({type: 'down', count: items.length});

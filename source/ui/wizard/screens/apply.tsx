@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import {Menu} from '../components/menu.tsx';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 import type {WizardState} from '../state.ts';
@@ -18,7 +19,7 @@ export function applyKeys(state: WizardState): KeyHint[] {
 /** Screen 7: the migration operation by operation; on an error: retry, skip the namespace, or revert it. */
 export function ApplyScreen({state, dispatch, actions, height, active}: ScreenProps) {
   const run = state.apply;
-  useInput(
+  useKeys(
     (input, key) => {
       if (run.status === 'running' && input === 'p') actions.stop('apply');
       else if (run.status === 'done' && key.return) dispatch({type: 'go', screen: 'done'});

@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React, {useEffect} from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import {Working} from '../components/status-line.tsx';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 import type {WizardState} from '../state.ts';
@@ -18,7 +19,7 @@ export function BackupScreen({state, dispatch, actions, height, active}: ScreenP
     if (state.backupPreview.status === 'idle') actions.loadBackupPreview();
   }, [state.backupPreview.status, actions]);
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (state.backup.status === 'ready') {
       if (key.return) dispatch({type: 'go', screen: 'verify'});
       return;

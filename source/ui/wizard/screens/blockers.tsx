@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React, {useReducer} from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import type {Finding, Severity} from '../../../core/audit/types.ts';
 import {findingMessage, resourceLabel} from '../components/finding-text.ts';
 import {visibleWindow} from '../components/window.ts';
@@ -45,7 +46,7 @@ function viewReducer(view: View, action: {type: 'up' | 'down'; count: number} | 
 export function BlockersScreen({state, dispatch, height, active}: ScreenProps) {
   const [view, send] = useReducer(viewReducer, {cursor: 0, open: undefined});
   const findings = state.audit.status === 'ready' ? state.audit.value.findings : [];
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.upArrow || input === 'k') send({type: 'up', count: findings.length});
     else if (key.downArrow || input === 'j') send({type: 'down', count: findings.length});
     else if (input === ' ') send({type: 'toggle'});

@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React, {useEffect, useMemo} from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import type {NamespaceReadiness} from '../../../core/audit/types.ts';
 import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import {visibleWindow} from '../components/window.ts';
@@ -87,7 +88,7 @@ export function ChooseScreen({state, dispatch, actions, height, width, active, s
   const listHeight = Math.max(3, height - 4);
   const selected = new Set(state.selected);
 
-  useInput(
+  useKeys(
     (input, key) => {
       // Read the view as the previous keys of this chunk left it, not as it was last drawn.
       const now = latest();

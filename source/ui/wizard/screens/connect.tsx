@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import {GUIDE_STEPS} from '../../../core/guide-steps.ts';
 import {Menu, type MenuItem} from '../components/menu.tsx';
 import {Working} from '../components/status-line.tsx';
@@ -43,7 +44,7 @@ export function connectKeys(state: WizardState): KeyHint[] {
 
 /** Screen 1: the cluster we talk to, and whatever the workdir remembers of an earlier run on it. */
 export function ConnectScreen({state, dispatch, actions, active}: ScreenProps) {
-  useInput(
+  useKeys(
     input => {
       if (state.session.status === 'error' && input === 'r') actions.loadSession();
     },

@@ -1,6 +1,7 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import path from 'node:path';
 import React from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import {wrapText} from '../components/diff-lines.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 
@@ -20,7 +21,7 @@ export function doneKeys(): KeyHint[] {
 
 /** Screen 9: what changed, where the backup and the state are, and what is left to do by hand. */
 export function DoneScreen({state, dispatch, actions, active, width}: ScreenProps) {
-  useInput(input => {
+  useKeys(input => {
     if (input === 'm') {
       actions.loadAudit();
       dispatch({type: 'go', screen: 'choose'});

@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React, {useEffect, useMemo} from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import {previewLines} from '../components/diff-lines.ts';
 import {Working} from '../components/status-line.tsx';
@@ -54,7 +55,7 @@ export function PreviewScreen({state, dispatch, actions, height, width, active, 
   const opStarts = useMemo(() => lines.flatMap((l, i) => (l.op !== undefined && (i === 0 || lines[i - 1]!.op !== l.op) ? [i] : [])), [lines]);
   const canApply = state.plan.status === 'ready' && blockerCount(state) === 0 && (warningCount(state) === 0 || state.acknowledged) && state.plan.value.plan.operations.length > 0;
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (state.plan.status !== 'ready') return;
     const view = latest();
     if (view.confirming) {

@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React, {useEffect} from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 import type {WizardState} from '../state.ts';
@@ -47,7 +48,7 @@ export function RevertScreen({state, dispatch, actions, height, active, setModal
     setModal(state.conflict ? CONFLICT_KEYS : undefined);
     return () => setModal(undefined);
   }, [state.conflict, setModal]);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const view = latest();
     if (state.conflict) {
       if (input === 'o') actions.answerConflict('overwrite');

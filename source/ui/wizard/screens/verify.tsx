@@ -1,5 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import React, {useEffect, useReducer} from 'react';
+import {useKeys} from '../components/use-keys.tsx';
 import type {CheckResult, CheckStatus} from '../../../core/audit/types.ts';
 import {Working} from '../components/status-line.tsx';
 import {visibleWindow} from '../components/window.ts';
@@ -49,7 +50,7 @@ export function VerifyScreen({state, dispatch, actions, height, active}: ScreenP
   }, [state.audit.status, actions]);
   const checks: CheckResult[] = state.audit.status === 'ready' ? state.audit.value.checks : [];
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (input === 'r' && state.audit.status !== 'loading') actions.loadAudit();
     if (state.audit.status !== 'ready') return;
     if (key.upArrow || input === 'k') send({type: 'up', count: checks.length});
