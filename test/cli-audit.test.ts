@@ -9,6 +9,7 @@ import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {CHECKS, FINDINGS} from '../source/core/audit/catalogue.ts';
+import {startSimulator} from '../source/sim/simulator.ts';
 import {runCli} from './helpers/migration.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -110,5 +111,20 @@ describe('audit command', () => {
       [[FINDINGS.peerAuthDisable.id, 'legacy/default']],
     );
     assert.equal(report.namespaces.find((n: {name: string}) => n.name === 'legacy').readiness, 'blocked');
+  });
+
+  test('without permission to list AuthorizationPolicies: exit 3, and the text says what to grant', async () => {
+    const sim = await startSimulator({fixtures: [base]});
+    try {
+      sim.server.faults.deny({verb: 'list', resource: 'authorizationpolicies', group: 'security.istio.io'});
+      const kubeconfig = sim.writeKubeconfig(path.join(tmp, 'denied-kubeconfig'));
+      const audit = await run(['audit', '--kubeconfig', kubeconfig]);
+      assert.equal(audit.code, 3, audit.stdout + audit.stderr);
+      assert.match(audit.stdout, /Blocker \[blocker\/unreadable-kind\] \(AuthorizationPolicy \*\) no permission to list authorizationpolicies\.security\.istio\.io cluster-wide/);
+      assert.match(audit.stdout, /grant list on authorizationpolicies\.security\.istio\.io cluster-wide/);
+      assert.match(audit.stdout, /Could not verify \(1\)/);
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -308,7 +308,37 @@ describe('could not verify: a kind the user may not list', () => {
   test('the audit still runs: checks pass and the other findings are found', () => {
     othersPass(report);
     assert.equal(findingsOf(report, FINDINGS.l7Authorization).length, 1, summary(report));
-    assert.equal(report.namespaces.find(n => n.name === 'catalog')?.readiness, 'needs-waypoint');
+  });
+
+  test('it fails closed: every namespace not yet in ambient is blocked, with the permission that would unblock it', () => {
+    const [finding, ...more] = findingsOf(report, FINDINGS.unreadableKind);
+    assert.ok(finding, summary(report));
+    assert.equal(more.length, 0, 'one finding per unreadable kind');
+    assert.equal(finding.severity, 'blocker');
+    assert.deepEqual(finding.resource, {apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', name: '*'});
+    assert.match(finding.message, /^no permission to list peerauthentications\.security\.istio\.io cluster-wide: blocker\/peer-authentication-disable could not be verified/);
+    assert.match(finding.remedy, /grant list on peerauthentications\.security\.istio\.io cluster-wide/);
+    for (const ns of report.namespaces) {
+      if (ns.mode === 'ambient') assert.equal(ns.readiness, 'done', ns.name);
+      else {
+        assert.equal(ns.readiness, 'blocked', ns.name);
+        assert.ok(ns.reasons.includes(FINDINGS.unreadableKind.id), `${ns.name}: ${ns.reasons.join(', ')}`);
+      }
+    }
+  });
+
+  test('a kind only advisories read (NetworkPolicies) is reported but blocks nothing', async () => {
+    const cluster = await startAuditCluster(`${AUDIT_FIXTURES}/modes.yaml`);
+    try {
+      cluster.sim.server.faults.deny({verb: 'list', resource: 'networkpolicies', group: 'networking.k8s.io'});
+      const report = await cluster.audit();
+      assert.deepEqual(findingsOf(report, FINDINGS.unreadableKind), []);
+      assert.deepEqual(report.unreadable.map(u => u.kind), ['NetworkPolicy']);
+      assert.equal(check(report, CHECKS.networkPolicies).status, 'unverified');
+      assert.equal(report.namespaces.find(n => n.name === 'catalog')?.readiness, 'needs-waypoint');
+    } finally {
+      await cluster.close();
+    }
   });
 
   test('the report says which kind could not be read, why, and what it leaves unverified', () => {
@@ -355,8 +385,12 @@ describe('could not verify: the blocker case without permission', () => {
     try {
       cluster.sim.server.faults.deny({verb: 'list', resource: 'peerauthentications', group: 'security.istio.io'});
       const report = await cluster.audit();
-      assert.deepEqual(report.findings.filter(f => f.severity === 'blocker'), []);
+      assert.deepEqual(findingsOf(report, FINDINGS.peerAuthDisable), [], 'the signal itself cannot be seen');
       assert.deepEqual(report.unreadable.map(u => u.affects), [[FINDINGS.peerAuthDisable.id]]);
+      // ...so the namespace is blocked by what could not be read, not called ready.
+      const blocked = report.namespaces.filter(n => n.readiness === 'blocked');
+      assert.ok(blocked.length > 0 && blocked.every(n => n.reasons.includes(FINDINGS.unreadableKind.id)), summary(report));
+      assert.equal(report.namespaces.filter(n => n.readiness === 'ready' || n.readiness === 'needs-waypoint').length, 0, summary(report));
     } finally {
       await cluster.close();
     }

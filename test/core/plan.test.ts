@@ -19,6 +19,7 @@ import yaml from 'js-yaml';
 import {AUDIT_KINDS} from '../../source/core/audit/context.ts';
 import {FINDINGS, type FindingDefinition} from '../../source/core/audit/catalogue.ts';
 import {checkHttpRoute} from '../../source/core/convert/httproute-rules.ts';
+import {DECISIVE_INPUTS} from '../../source/core/audit/unreadable.ts';
 import {loadInventory, type Inventory} from '../../source/core/inventory.ts';
 import {planMigration, type PlanOutcome} from '../../source/core/plan/planner.ts';
 import {STEPS, type Operation, type Plan} from '../../source/core/plan/types.ts';
@@ -379,6 +380,26 @@ describe('refusals', () => {
     assert.deepEqual(refused.map(r => [r.namespace, r.reason]), [['httpbin', 'done']]);
     assert.match(refused[0]!.message, /already in ambient mode/);
     assert.deepEqual(plan.operations, []);
+  });
+
+  test('a kind the plan depends on that could not be read refuses every namespace, naming it', () => {
+    for (const kind of ['authorizationPolicy', 'destinationRule', 'peerAuthentication', 'deployment'] as const) {
+      const partial: Inventory = {objects: {...scenarios.objects, [kind]: []}, unreadable: {...scenarios.unreadable, [kind]: {state: 'forbidden', permission: {verb: 'list', resource: kind, group: ''}, message: 'forbidden'}}};
+      const {plan, refused} = planMigration(partial, CLUSTER, SCENARIOS);
+      assert.deepEqual(plan.operations, [], kind);
+      assert.deepEqual(refused.map(r => r.namespace), [...SCENARIOS].sort(), kind);
+      for (const r of refused) assert.match(r.message, new RegExp(FINDINGS.unreadableKind.id), kind);
+    }
+  });
+
+  test('the kinds outside DECISIVE_INPUTS never change a plan, so not being able to read them blocks nothing', () => {
+    const baseline = JSON.stringify(scenarioPlan.plan.operations);
+    for (const kind of AUDIT_KINDS.filter(k => !DECISIVE_INPUTS.has(k))) {
+      const without: Inventory = {objects: {...scenarios.objects, [kind]: []}, unreadable: scenarios.unreadable};
+      const {plan, refused} = planMigration(without, CLUSTER, SCENARIOS);
+      assert.deepEqual(refused, [], kind);
+      assert.ok(JSON.stringify(plan.operations) === baseline, `emptying ${kind} changed the plan: add it to PLAN_INPUTS`);
+    }
   });
 });
 

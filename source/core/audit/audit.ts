@@ -9,7 +9,7 @@ import {policyFindings, waypointIdentityFindings} from './policies.ts';
 import {riskFindings, trafficPolicyFindings} from './risks.ts';
 import {routeFindings} from './routes.ts';
 import type {AuditReport, Finding, NamespaceReadiness} from './types.ts';
-import {unreadableKinds} from './unreadable.ts';
+import {unreadableKindFindings, unreadableKinds} from './unreadable.ts';
 
 const SEVERITY_ORDER = {blocker: 0, warning: 1, info: 2} as const;
 
@@ -27,7 +27,7 @@ export function auditInventory(inventory: Inventory, cluster: {context: string; 
 
 /** The audit over an already indexed inventory (the planner shares its index). */
 export function auditContext(ctx: AuditContext, cluster: {context: string; server: string; kubernetesVersion: string}): AuditReport {
-  const primary = [...blockerFindings(ctx), ...policyFindings(ctx), ...routeFindings(ctx), ...envoyFilterFindings(ctx), ...routeMixFindings(ctx), ...riskFindings(ctx)];
+  const primary = [...blockerFindings(ctx), ...unreadableKindFindings(ctx), ...policyFindings(ctx), ...routeFindings(ctx), ...envoyFilterFindings(ctx), ...routeMixFindings(ctx), ...riskFindings(ctx)];
   const waypointNamespaces = namespacesNeedingWaypoint(ctx, primary);
   const findings = sortFindings([
     ...primary,

@@ -44,6 +44,8 @@ export const FINDINGS = {
   spire: finding('blocker/spire', 'blocker', 'SPIRE is the certificate provider', false),
   peerAuthDisable: finding('blocker/peer-authentication-disable', 'blocker', 'PeerAuthentication with mTLS DISABLE', false),
   primaryRemote: finding('blocker/primary-remote', 'blocker', 'Primary-remote multicluster', false),
+  // Not the guide's: the tool could not read what it needs to tell whether the guide's blockers apply.
+  unreadableKind: finding('blocker/unreadable-kind', 'blocker', 'A kind the migration depends on could not be read', false),
   // Weak signals of the same things: worth a look, not a stop.
   workloadEntry: finding('risk/workload-entry', 'warning', 'WorkloadEntry without a VM proxy', false),
   spirePresent: finding('risk/spire-present', 'warning', 'SPIRE installed but not used by Istio', false),

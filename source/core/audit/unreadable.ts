@@ -1,8 +1,10 @@
 import {apiVersionOf, KINDS, qualifiedName, type KindName} from '../../kube/kinds.ts';
 import type {Inventory} from '../inventory.ts';
 import {FINDINGS, type FindingKey} from './catalogue.ts';
+import type {AuditContext} from './context.ts';
 import {checksNeeding} from './env-checks.ts';
-import type {UnreadableKind} from './types.ts';
+import {makeFinding} from './finding.ts';
+import type {Finding, UnreadableKind} from './types.ts';
 
 /**
  * The kinds each audit finding reads, besides namespaces and pods (which every finding reads through the
@@ -63,4 +65,63 @@ export function unreadableKinds(inventory: Inventory): UnreadableKind[] {
     });
   }
   return out.sort((a, b) => a.resource.localeCompare(b.resource));
+}
+
+/**
+ * What planning reads, besides what the findings read: a plan made without one of these would leave out
+ * a version Service, a policy's waypoint copy or a workload's restart. A test holds the planner to it.
+ */
+export const PLAN_INPUTS: readonly KindName[] = [
+  'namespace',
+  'pod',
+  'service',
+  'deployment',
+  'statefulSet',
+  'daemonSet',
+  'destinationRule',
+  'virtualService',
+  'authorizationPolicy',
+  'requestAuthentication',
+  'wasmPlugin',
+  'gateway',
+];
+
+/** Findings that decide whether a namespace may move, or what its plan contains. */
+const DECISIVE: FindingKey[] = (Object.keys(FINDING_INPUTS) as FindingKey[]).filter(
+  key => FINDINGS[key].severity === 'blocker' || FINDINGS[key].needsWaypoint || key === 'l4AllowWaypointIdentity',
+);
+
+/** The kinds without which the tool cannot tell that a namespace is safe to migrate. */
+export const DECISIVE_INPUTS: ReadonlySet<KindName> = new Set<KindName>([...PLAN_INPUTS, ...DECISIVE.flatMap(key => FINDING_INPUTS[key] ?? [])]);
+
+/**
+ * A kind the migration depends on that could not be read blocks every namespace not yet in ambient mode:
+ * an empty list of PeerAuthentications because the user may not list them would otherwise call a
+ * namespace with mTLS DISABLE ready, and an unreadable AuthorizationPolicy would lose its enforcement
+ * without a waypoint. The tool fails closed and says which permission would open it.
+ */
+export function unreadableKindFindings(ctx: AuditContext): Finding[] {
+  const namespaces = [...ctx.modes].filter(([, mode]) => mode !== 'ambient').map(([name]) => name);
+  const out: Finding[] = [];
+  for (const [name, state] of Object.entries(ctx.inventory.unreadable) as Array<[KindName, NonNullable<Inventory['unreadable'][KindName]>]>) {
+    if (state.state === 'not-installed' || !DECISIVE_INPUTS.has(name)) continue;
+    const ref = KINDS[name];
+    const resource = qualifiedName(ref);
+    const unverified = findingsNeeding(name).filter(id => DECISIVE.some(key => FINDINGS[key].id === id));
+    const what = unverified.length > 3 ? `${unverified.slice(0, 3).join(', ')} and ${unverified.length - 3} more` : unverified.join(', ');
+    const why = state.state === 'forbidden' ? `no permission to list ${resource} cluster-wide` : `listing ${resource} failed (${state.message})`;
+    out.push(
+      makeFinding(FINDINGS.unreadableKind, {
+        message: `${why}: ${what || 'the plan'} could not be verified, so no namespace can be called safe to migrate`,
+        remedy:
+          state.state === 'forbidden'
+            ? `grant list on ${resource} cluster-wide (the README's ClusterRole has every permission the tool needs), then audit again`
+            : `check that \`kubectl get ${resource} -A\` works, then audit again`,
+        namespaces,
+        resource: {apiVersion: apiVersionOf(ref), kind: ref.kind, name: '*'},
+        scope: 'mesh',
+      }),
+    );
+  }
+  return out;
 }
