@@ -3,13 +3,14 @@
  * reads, the exit codes of refusals, and `--out` for GitOps, whose files the real kubectl must accept.
  */
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import yaml from 'js-yaml';
 import {FINDINGS} from '../source/core/audit/catalogue.ts';
 import type {Operation} from '../source/core/plan/types.ts';
+import {repoRoot} from './helpers/cluster.ts';
 import {runCli} from './helpers/migration.ts';
 import {DEMO_FIXTURES, kubectlSkip, startTestSimulator, type TestSimulator} from './helpers/sim.ts';
 
@@ -181,4 +182,19 @@ describe('plan command: --out for GitOps', () => {
     const labels = await sim.kubectl(['get', 'namespace', 'bookinfo', '-o', 'jsonpath={.metadata.labels}']);
     assert.equal(JSON.parse(labels.stdout)['istio-injection'], 'enabled');
   });
+
+  test('a plan with a blocker of its own (a policy on one version of a Service): listed under blockers, exit 3', async () => {
+    // --cluster-from takes one path: the audit base and the scenario copied into one directory.
+    const cluster = path.join(tmp, 'partial-cluster');
+    mkdirSync(cluster);
+    const base = path.join(repoRoot, 'fixtures/audit/base');
+    for (const file of readdirSync(base).filter(f => f.endsWith('.yaml'))) copyFileSync(path.join(base, file), path.join(cluster, file));
+    copyFileSync(path.join(repoRoot, 'fixtures/plan/partial.yaml'), path.join(cluster, '50-partial.yaml'));
+    const result = await run(['plan', '--cluster-from', cluster, '-n', 'partial']);
+    assert.equal(result.code, 3, result.stdout + result.stderr);
+    const section = result.stdout.slice(result.stdout.indexOf('  blockers'));
+    assert.match(section, new RegExp(`^  blockers\\n    Blocker \\[${FINDINGS.policySelectsPartOfService.id}\\]`));
+    assert.match(result.stdout.trimEnd().split('\n').at(-1)!, /^apply refuses this plan until the 1 blocker above is resolved$/);
+  });
 });
+

@@ -13,7 +13,11 @@ export interface PlanFlags extends ClusterFlags {
   out?: string;
 }
 
-/** `ambient-migrate plan -n NS[,NS...]`: what the migration would write, without writing anything. */
+/**
+ * `ambient-migrate plan -n NS[,NS...]`: what the migration would write, without writing anything. Exit 0
+ * when apply could carry it out, 3 when a namespace is refused or the plan has a blocker, 2 for an
+ * unknown namespace.
+ */
 export async function runPlan(flags: PlanFlags, stdout: NodeJS.WritableStream & {isTTY?: boolean} = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
   const connection = await openCluster(flags);
   try {
@@ -33,7 +37,8 @@ export async function runPlan(flags: PlanFlags, stdout: NodeJS.WritableStream & 
       stderr.write(`wrote ${files.length} object file${files.length === 1 ? '' : 's'} and plan.json to ${flags.out}\n`);
     }
     if (refused.some(r => r.reason === 'unknown')) return 2;
-    if (refused.length > 0) return 3;
+    // A plan with a blocker of its own (a subset that cannot be a Service...) is one apply refuses.
+    if (refused.length > 0 || plan.findings.some(f => f.severity === 'blocker')) return 3;
     return 0;
   } finally {
     await connection.close();

@@ -42,7 +42,12 @@ export function formatPlan(plan: Plan, refused: Refusal[], style: Style): string
         out.push(`    ${colour(MARK[op.action])} ${describeOperation(op)}${style.dim(`  ${op.reason}`)}`);
       }
     }
-    const warnings = plan.findings.filter(f => f.namespaces.includes(namespace) && f.severity !== 'info');
+    const blockers = plan.findings.filter(f => f.namespaces.includes(namespace) && f.severity === 'blocker');
+    if (blockers.length > 0) {
+      out.push(`  ${style.red('blockers')}`);
+      for (const finding of blockers) out.push(`    ${findingLine(finding, style)}`);
+    }
+    const warnings = plan.findings.filter(f => f.namespaces.includes(namespace) && f.severity === 'warning');
     if (warnings.length > 0) {
       out.push(`  ${style.cyan('warnings')}`);
       for (const finding of warnings) out.push(`    ${findingLine(finding, style)}`);
@@ -50,6 +55,8 @@ export function formatPlan(plan: Plan, refused: Refusal[], style: Style): string
   }
   out.push('');
   out.push(`${plan.operations.length} operation${plan.operations.length === 1 ? '' : 's'} in ${plan.namespaces.length} namespace${plan.namespaces.length === 1 ? '' : 's'}; nothing has been written to the cluster`);
+  const blockers = plan.findings.filter(f => f.severity === 'blocker').length;
+  if (blockers > 0) out.push(style.red(`apply refuses this plan until the ${blockers} blocker${blockers === 1 ? '' : 's'} above ${blockers === 1 ? 'is' : 'are'} resolved`));
   return `${out.join('\n')}\n`;
 }
 
