@@ -220,6 +220,12 @@ const CASES: Case[] = [
     readiness: {positive: {shop: ['needs-waypoint', [FINDINGS.l7Authorization]]}, negative: ready('shop')},
   },
   {
+    name: 'l4-deny-waypoint-identity',
+    positive: [{finding: FINDINGS.l4DenyWaypointIdentity, resource: ap('shop', 'ratings-only-reviews'), namespaces: ['shop'], scope: 'workload'}],
+    absent: [FINDINGS.l4DenyWaypointIdentity, FINDINGS.l7Authorization],
+    readiness: {positive: {shop: ['needs-waypoint', [FINDINGS.l7Authorization]]}, negative: ready('shop')},
+  },
+  {
     name: 'dry-run-policy',
     positive: [{finding: FINDINGS.dryRunPolicy, resource: ap('shop', 'deny-legacy'), namespaces: ['shop'], scope: 'workload'}],
     readiness: {positive: ready('shop'), negative: ready('shop')},

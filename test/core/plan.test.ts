@@ -273,6 +273,36 @@ describe('policies', () => {
     assert.deepEqual(touching(scenarioPlan.plan, 'AuthorizationPolicy', 'guarded', 'deny-untrusted'), [], 'still enforced by ztunnel for direct traffic');
   });
 
+  test('a DENY of everyone but one caller exempts the waypoint (else it denies all traffic through it) and gets a waypoint copy', () => {
+    const original = objectOf(scenarios, 'authorizationPolicy', 'guarded', 'only-frontend');
+    const update = opFor(scenarioPlan.plan, 'guarded', 'policies', 'update', 'AuthorizationPolicy', 'only-frontend');
+    assert.deepEqual(update.after!.spec.rules, [
+      {
+        from: [{source: {notPrincipals: ['cluster.local/ns/frontend/sa/web', 'cluster.local/ns/guarded/sa/waypoint']}}],
+        to: [{operation: {ports: ['9080']}}],
+      },
+    ]);
+    assert.deepEqual(update.after!.spec.selector, original.spec.selector, 'still enforced by ztunnel on the pods');
+    assert.match(update.reason, /ztunnel would deny the waypoint itself/);
+    const copy = opFor(scenarioPlan.plan, 'guarded', 'policies', 'create', 'AuthorizationPolicy', 'only-frontend-waypoint').after!;
+    assert.deepEqual(copy.spec, {action: 'DENY', rules: original.spec.rules, targetRefs: [{group: '', kind: 'Service', name: 'vault'}]}, 'the copy denies the real callers, unexempted');
+    const finding = findingsOf(scenarioPlan.plan, FINDINGS.l4DenyWaypointIdentity).find(f => f.resource.name === 'only-frontend');
+    assert.match(finding!.message, /would deny all traffic through the waypoint/);
+  });
+
+  test('an ALLOW of everyone but one namespace lets the waypoint in, so only a waypoint copy keeps that namespace out', () => {
+    const original = objectOf(scenarios, 'authorizationPolicy', 'guarded', 'allow-but-untrusted');
+    assert.deepEqual(
+      touching(scenarioPlan.plan, 'AuthorizationPolicy', 'guarded', 'allow-but-untrusted').map(o => o.action),
+      [],
+      'the waypoint is already allowed: nothing to add at ztunnel',
+    );
+    const copy = opFor(scenarioPlan.plan, 'guarded', 'policies', 'create', 'AuthorizationPolicy', 'allow-but-untrusted-waypoint').after!;
+    assert.deepEqual(copy.spec, {action: 'ALLOW', rules: original.spec.rules, targetRefs: [{group: '', kind: 'Service', name: 'vault'}]});
+    const finding = findingsOf(scenarioPlan.plan, FINDINGS.l4AllowWaypointIdentity).find(f => f.resource.name === 'allow-but-untrusted');
+    assert.match(finding!.message, /callers it does not allow would get through the waypoint/);
+  });
+
   test('RequestAuthentication and WasmPlugin get targetRefs copies on their Service; the originals go in clean-up', () => {
     for (const [kind, inventoryKind, name] of [
       ['RequestAuthentication', 'requestAuthentication', 'api-jwt'],

@@ -62,6 +62,7 @@ export const FINDINGS = {
   requestAuthentication: finding('policy/request-authentication', 'warning', 'RequestAuthentication needs a waypoint', true),
   wasmPlugin: finding('policy/wasmplugin', 'warning', 'WasmPlugin needs a waypoint', true),
   l4AllowWaypointIdentity: finding('policy/l4-allow-sees-waypoint-identity', 'warning', 'L4 ALLOW will see the waypoint identity', false),
+  l4DenyWaypointIdentity: finding('policy/l4-deny-sees-waypoint-identity', 'warning', 'L4 DENY will see the waypoint identity', false),
   virtualService: finding('route/virtualservice', 'info', 'Mesh VirtualService to convert to HTTPRoute', true),
   subsets: finding('route/subsets', 'info', 'Subset routing needs per-version Services', true),
   untranslatable: finding('route/untranslatable', 'warning', 'VirtualService field with no HTTPRoute equivalent', true),

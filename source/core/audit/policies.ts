@@ -1,4 +1,6 @@
 import {analyzeAuthorizationPolicy} from '../authorization.ts';
+import {waypointIdentity} from '../plan/waypoint.ts';
+import {waypointIdentityEffect} from '../waypoint-identity.ts';
 import {FINDINGS} from './catalogue.ts';
 import {describe, refOf, type AuditContext} from './context.ts';
 import {makeFinding} from './finding.ts';
@@ -107,25 +109,46 @@ export function policyFindings(ctx: AuditContext): Finding[] {
 }
 
 /**
- * Second pass, once we know which namespaces get a waypoint: selector L4 ALLOW policies that name their
- * callers will see the waypoint's identity instead, and reject its traffic.
+ * Identity-based L4 policies in namespaces that will get a waypoint: behind it, ztunnel sees the waypoint's
+ * identity instead of the caller's (see waypoint-identity.ts for the four ways that goes wrong).
  */
 export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: Set<string>): Finding[] {
   const out: Finding[] = [];
+  const trustDomain = (ctx.meshConfig.trustDomain as string | undefined) ?? 'cluster.local';
   for (const policy of ctx.items('authorizationPolicy')) {
     const namespace = policy.metadata.namespace!;
     if (!waypointNamespaces.has(namespace)) continue;
     const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
-    if (analysis.attachment === 'targetRefs' || analysis.layer !== 'L4' || analysis.action !== 'ALLOW') continue;
+    if (analysis.attachment === 'targetRefs' || analysis.layer !== 'L4') continue;
+    const waypoint = waypointIdentity(namespace, trustDomain);
+    const identity = waypointIdentityEffect(policy, waypoint);
+    if (!identity) continue;
     const sources = ((policy.spec?.rules ?? []) as any[]).flatMap(r => (r?.from ?? []).map((f: any) => f?.source ?? {}));
-    const namesCallers = sources.some(s => s.principals || s.namespaces || s.serviceAccounts);
-    const waypointPrincipal = `cluster.local/ns/${namespace}/sa/waypoint`;
-    const alreadyAllowed = sources.some(s => (s.principals ?? []).includes(waypointPrincipal));
-    if (!namesCallers || alreadyAllowed) continue;
+    // Written for the waypoint already (the guide's bypass DENY, or an ALLOW prepared by hand).
+    if (sources.some(s => [...(s.principals ?? []), ...(s.notPrincipals ?? [])].includes(waypoint.principal))) continue;
+    const behind = `once ${namespace} has a waypoint, ztunnel sees the waypoint's identity (${waypoint.principal}) instead of the caller's`;
+    const text: Record<typeof identity.effect, {message: string; remedy: string}> = {
+      'allow-rejects-waypoint': {
+        message: `${describe(policy)} allows callers by identity; ${behind}, and this ALLOW would reject it`,
+        remedy: `add the waypoint principal ${waypoint.principal} to its sources and copy it to the waypoint, which sees the real callers (the plan does both)`,
+      },
+      'allow-admits-through-waypoint': {
+        message: `${describe(policy)} lets the waypoint in; ${behind}, so callers it does not allow would get through the waypoint`,
+        remedy: 'copy it to the waypoint, which sees the real callers (the plan does this)',
+      },
+      'deny-fails-open': {
+        message: `${describe(policy)} denies callers by identity; ${behind}, so it stops matching them (fail-open)`,
+        remedy: 'copy it to the waypoint, which sees the real callers; the original stays for traffic that reaches the pods directly (the plan does this)',
+      },
+      'deny-blocks-waypoint': {
+        message: `${describe(policy)} denies every caller it does not except; ${behind}, and it would deny all traffic through the waypoint`,
+        remedy: `exempt ${waypoint.principal} in the rules that match it and copy the policy to the waypoint, which sees the real callers (the plan does both)`,
+      },
+    };
+    const definition = identity.effect.startsWith('allow') ? FINDINGS.l4AllowWaypointIdentity : FINDINGS.l4DenyWaypointIdentity;
     out.push(
-      makeFinding(FINDINGS.l4AllowWaypointIdentity, {
-        message: `${describe(policy)} allows callers by identity; once ${namespace} has a waypoint, ztunnel sees the waypoint's identity and this ALLOW would reject it`,
-        remedy: `add the waypoint principal ${waypointPrincipal} to its sources (the plan does this)`,
+      makeFinding(definition, {
+        ...text[identity.effect],
         namespaces: [namespace],
         resource: refOf(policy),
         scope: policy.spec?.selector ? 'workload' : 'namespace',

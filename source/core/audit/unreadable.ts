@@ -29,6 +29,7 @@ const FINDING_INPUTS: Partial<Record<FindingKey, KindName[]>> = {
   requestAuthentication: ['requestAuthentication', 'configMap'],
   wasmPlugin: ['wasmPlugin', 'configMap'],
   l4AllowWaypointIdentity: ['authorizationPolicy', 'virtualService', 'requestAuthentication', 'wasmPlugin'],
+  l4DenyWaypointIdentity: ['authorizationPolicy', 'virtualService', 'requestAuthentication', 'wasmPlugin'],
   virtualService: ['virtualService'],
   subsets: ['virtualService'],
   untranslatable: ['virtualService'],
@@ -88,7 +89,7 @@ export const PLAN_INPUTS: readonly KindName[] = [
 
 /** Findings that decide whether a namespace may move, or what its plan contains. */
 const DECISIVE: FindingKey[] = (Object.keys(FINDING_INPUTS) as FindingKey[]).filter(
-  key => FINDINGS[key].severity === 'blocker' || FINDINGS[key].needsWaypoint || key === 'l4AllowWaypointIdentity',
+  key => FINDINGS[key].severity === 'blocker' || FINDINGS[key].needsWaypoint || key === 'l4AllowWaypointIdentity' || key === 'l4DenyWaypointIdentity',
 );
 
 /** The kinds without which the tool cannot tell that a namespace is safe to migrate. */

@@ -7,7 +7,8 @@ import {analyzeAuthorizationPolicy} from '../authorization.ts';
 import {attachmentFor, type PodTemplateUnit} from './attachment.ts';
 import {derivedName, operation, targetOf} from './objects.ts';
 import {MANAGED_BY, SOURCE_ANNOTATION, type Operation} from './types.ts';
-import {waypointPrincipal, waypointRef} from './waypoint.ts';
+import {exemptWaypoint, waypointIdentityEffect, withoutCallerConditions} from '../waypoint-identity.ts';
+import {waypointIdentity, waypointRef} from './waypoint.ts';
 
 export interface PolicyInputs {
   namespace: string;
@@ -115,26 +116,37 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
       if (copyToWaypoint(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`)) plan.replaced.push(policy);
       continue;
     }
+    if (analysis.action !== 'ALLOW' && analysis.action !== 'DENY') continue;
+    const waypoint = waypointIdentity(namespace, input.trustDomain);
+    const identity = waypointIdentityEffect(policy, waypoint);
+    if (!identity) continue;
     const rules = (policy.spec?.rules ?? []) as any[];
-    const namesCallers = rules.some(r => (r?.from ?? []).some((f: any) => f?.source?.principals || f?.source?.namespaces || f?.source?.serviceAccounts));
-    if (analysis.action === 'DENY' && namesCallers) {
-      // Behind a waypoint, ztunnel sees the waypoint's identity, so "deny these callers" stops matching the
-      // callers it names: without a copy at the waypoint (which sees the real caller) the DENY fails open.
-      // The original stays for traffic that reaches the pods directly.
-      copyToWaypoint(policy, `keeps denying the callers ${policy.metadata.name} names, which ztunnel no longer sees behind the waypoint`);
-      continue;
+    // A policy that already names the waypoint was written for it: the guide's bypass DENY (notPrincipals:
+    // the waypoint), or an ALLOW prepared by hand. Copying the bypass DENY to the waypoint would deny all.
+    const sources = rules.flatMap(r => (r?.from ?? []).map((f: any) => f?.source ?? {}));
+    if (sources.some(s => [...(s.principals ?? []), ...(s.notPrincipals ?? [])].includes(waypoint.principal))) continue;
+    const name = policy.metadata.name;
+    if (identity.effect === 'allow-rejects-waypoint') {
+      // ztunnel will see the waypoint instead of the caller: allow it on the same ports and conditions.
+      const waypointRules = identity.rules.map(i => ({from: [{source: {principals: [waypoint.principal]}}], ...withoutCallerConditions(rules[i] ?? {})}));
+      const unique = [...new Map(waypointRules.map(r => [JSON.stringify(r), r])).values()];
+      const updated = structuredClone(policy);
+      updated.spec = {...updated.spec, rules: [...rules, ...unique]};
+      plan.operations.push(operation(namespace, 'policies', 'update', targetOf(policy), policy, updated, `ztunnel will see the waypoint's identity (${waypoint.principal}) instead of the caller's`));
     }
-    if (analysis.action !== 'ALLOW') continue;
-    if (!namesCallers) continue;
-    const principal = waypointPrincipal(namespace, input.trustDomain);
-    if (rules.some(r => (r?.from ?? []).some((f: any) => (f?.source?.principals ?? []).includes(principal)))) continue;
-    // ztunnel will see the waypoint instead of the caller: allow it on the same ports and conditions.
-    const waypointRules = rules.map(r => ({from: [{source: {principals: [principal]}}], ...(r?.to ? {to: r.to} : {}), ...(r?.when ? {when: r.when} : {})}));
-    const unique = [...new Map(waypointRules.map(r => [JSON.stringify(r), r])).values()];
-    const updated = structuredClone(policy);
-    updated.spec = {...updated.spec, rules: [...rules, ...unique]};
-    plan.operations.push(operation(namespace, 'policies', 'update', targetOf(policy), policy, updated, `ztunnel will see the waypoint's identity (${principal}) instead of the caller's`));
-    copyToWaypoint(policy, `keeps checking the real callers at the waypoint, now that ${policy.metadata.name} lets the waypoint through`);
+    if (identity.effect === 'deny-blocks-waypoint') {
+      const updated = structuredClone(policy);
+      updated.spec = {...updated.spec, rules: rules.map((r, i) => (identity.rules.includes(i) ? exemptWaypoint(r ?? {}, waypoint, namespace) : r))};
+      plan.operations.push(operation(namespace, 'policies', 'update', targetOf(policy), policy, updated, `ztunnel would deny the waypoint itself (${waypoint.principal}), and with it everything that goes through it: the waypoint is exempted`));
+    }
+    const why: Record<typeof identity.effect, string> = {
+      'allow-rejects-waypoint': `keeps checking the real callers at the waypoint, now that ${name} lets the waypoint through`,
+      'allow-admits-through-waypoint': `keeps out, at the waypoint, the callers ${name} does not allow, which ztunnel would let through with the waypoint's identity`,
+      'deny-fails-open': `keeps denying the callers ${name} names, which ztunnel no longer sees behind the waypoint`,
+      'deny-blocks-waypoint': `keeps denying, at the waypoint, the callers ${name} denies, now that ztunnel lets the waypoint through`,
+    };
+    // The original stays for traffic that reaches the pods directly; the copy sees the real callers.
+    copyToWaypoint(policy, why[identity.effect]);
   }
   for (const auth of input.requestAuthentications) {
     if (hasTargetRefs(auth.spec)) continue;

@@ -1,4 +1,5 @@
 import type {KubeObject} from '../../kube/client.ts';
+import type {WaypointIdentity} from '../waypoint-identity.ts';
 import {MANAGED_BY, WAYPOINT_NAME} from './types.ts';
 
 /** The waypoint Gateway exactly as `istioctl waypoint apply -n NS` makes it (§4). */
@@ -21,6 +22,11 @@ export function waypointGateway(namespace: string, revision?: string): KubeObjec
 /** The SPIFFE principal ztunnel sees for traffic the waypoint forwards. */
 export function waypointPrincipal(namespace: string, trustDomain = 'cluster.local'): string {
   return `${trustDomain}/ns/${namespace}/sa/${WAYPOINT_NAME}`;
+}
+
+/** The waypoint's identity, as policies name callers. */
+export function waypointIdentity(namespace: string, trustDomain = 'cluster.local'): WaypointIdentity {
+  return {principal: waypointPrincipal(namespace, trustDomain), namespace, serviceAccount: WAYPOINT_NAME};
 }
 
 export const waypointRef = {group: 'gateway.networking.k8s.io', kind: 'Gateway', name: WAYPOINT_NAME};

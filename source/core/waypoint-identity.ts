@@ -1,0 +1,158 @@
+import type {KubeObject} from '../kube/client.ts';
+
+/**
+ * Who an L4 AuthorizationPolicy sees once its namespace has a waypoint. Traffic that went through the
+ * waypoint reaches ztunnel with the waypoint's identity, not the caller's (reference §1.3, §3.6), so a
+ * selector or namespace policy that names callers stops seeing them:
+ * - an ALLOW that names callers rejects the waypoint, or lets through it callers it meant to keep out;
+ * - a DENY that names callers no longer matches them (fail-open);
+ * - a DENY of "everyone but these" (notPrincipals, notNamespaces...) matches the waypoint and denies
+ *   everything that goes through it.
+ *
+ * Matching follows Istio's string matches (exact, `prefix*`, `*suffix`, `*`) for principals and
+ * namespaces, and `ns/sa` or `sa` (the policy's namespace) for serviceAccounts, as istiod hands them to
+ * ztunnel (`pilot/pkg/serviceregistry/ambient/testdata/allow-full*.yaml`).
+ */
+
+export interface WaypointIdentity {
+  /** `<trustDomain>/ns/<ns>/sa/<name>`, as policies write principals (no `spiffe://`). */
+  principal: string;
+  namespace: string;
+  serviceAccount: string;
+}
+
+/** Whether something matches the waypoint: `maybe` when it depends on what the tool cannot know (an IP). */
+export type Match = 'yes' | 'no' | 'maybe';
+
+const IDENTITY_SOURCE_FIELDS = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts'];
+const IDENTITY_WHEN_KEYS = new Set(['source.principal', 'source.namespace']);
+
+type Source = Record<string, unknown>;
+type Rule = {from?: Array<{source?: Source}>; to?: unknown; when?: Array<{key?: string; values?: unknown; notValues?: unknown}>};
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** Istio's string match: exact, `prefix*`, `*suffix`, or `*` for any value. */
+export function istioStringMatch(pattern: string, value: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
+  if (pattern.endsWith('*')) return value.startsWith(pattern.slice(0, -1));
+  return pattern === value;
+}
+
+function and(...matches: Match[]): Match {
+  if (matches.includes('no')) return 'no';
+  return matches.includes('maybe') ? 'maybe' : 'yes';
+}
+
+function or(matches: Match[]): Match {
+  if (matches.includes('yes')) return 'yes';
+  return matches.includes('maybe') ? 'maybe' : 'no';
+}
+
+const any = (patterns: string[], value: string): Match => (patterns.some(p => istioStringMatch(p, value)) ? 'yes' : 'no');
+const none = (patterns: string[], value: string): Match => (patterns.some(p => istioStringMatch(p, value)) ? 'no' : 'yes');
+
+function serviceAccountKey(value: string, policyNamespace: string): string {
+  return value.includes('/') ? value : `${policyNamespace}/${value}`;
+}
+
+/** Does one `from[].source` entry match the waypoint? Its fields are ANDed, each field's values ORed. */
+export function sourceMatchesWaypoint(source: Source, waypoint: WaypointIdentity, policyNamespace: string): Match {
+  const parts: Match[] = [];
+  const sa = `${waypoint.namespace}/${waypoint.serviceAccount}`;
+  if ('principals' in source) parts.push(any(strings(source.principals), waypoint.principal));
+  if ('notPrincipals' in source) parts.push(none(strings(source.notPrincipals), waypoint.principal));
+  if ('namespaces' in source) parts.push(any(strings(source.namespaces), waypoint.namespace));
+  if ('notNamespaces' in source) parts.push(none(strings(source.notNamespaces), waypoint.namespace));
+  if ('serviceAccounts' in source) parts.push(strings(source.serviceAccounts).some(v => serviceAccountKey(v, policyNamespace) === sa) ? 'yes' : 'no');
+  if ('notServiceAccounts' in source) parts.push(strings(source.notServiceAccounts).some(v => serviceAccountKey(v, policyNamespace) === sa) ? 'no' : 'yes');
+  // The waypoint pod's address, and the trust domains ztunnel does not convert, are unknown here.
+  if (['ipBlocks', 'notIpBlocks', 'trustDomains', 'notTrustDomains'].some(f => f in source)) parts.push('maybe');
+  return and(...parts);
+}
+
+/**
+ * Does a rule match traffic that comes through the waypoint? `to` and the destination conditions are the
+ * same whoever calls, so only the source and the source conditions decide.
+ */
+export function ruleMatchesWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNamespace: string): Match {
+  const parts: Match[] = [];
+  if (Array.isArray(rule.from)) parts.push(or(rule.from.map(f => sourceMatchesWaypoint(f?.source ?? {}, waypoint, policyNamespace))));
+  for (const condition of rule.when ?? []) {
+    if (condition?.key === 'source.principal' || condition?.key === 'source.namespace') {
+      const value = condition.key === 'source.principal' ? waypoint.principal : waypoint.namespace;
+      if (condition.values !== undefined) parts.push(any(strings(condition.values), value));
+      if (condition.notValues !== undefined) parts.push(none(strings(condition.notValues), value));
+    } else if (condition?.key === 'source.ip') parts.push('maybe');
+  }
+  return and(...parts);
+}
+
+/** Does the rule decide by who calls (an identity in `from`, or a `when` on source.principal/namespace)? */
+export function namesCallers(rule: Rule): boolean {
+  const inFrom = (rule.from ?? []).some(f => IDENTITY_SOURCE_FIELDS.some(field => f?.source && field in f.source));
+  return inFrom || (rule.when ?? []).some(c => IDENTITY_WHEN_KEYS.has(c?.key ?? ''));
+}
+
+export type WaypointIdentityEffect =
+  /** The ALLOW's identity rules do not let the waypoint in: ztunnel would reject the waypoint's traffic. */
+  | 'allow-rejects-waypoint'
+  /** The ALLOW lets the waypoint in, and with it callers the ALLOW did not allow. */
+  | 'allow-admits-through-waypoint'
+  /** The DENY names callers that ztunnel no longer sees behind the waypoint. */
+  | 'deny-fails-open'
+  /** The DENY matches the waypoint itself ("everyone but ...", or its own namespace): everything through the waypoint is denied. */
+  | 'deny-blocks-waypoint';
+
+export interface WaypointIdentityAnalysis {
+  effect: WaypointIdentityEffect;
+  /** Rules (by index) that do not let the waypoint in (ALLOW) or that deny it (DENY). */
+  rules: number[];
+}
+
+/**
+ * What a waypoint does to an L4 ALLOW or DENY that names callers; undefined when the policy names no
+ * caller (ports only, IPs only), which the waypoint does not change.
+ */
+export function waypointIdentityEffect(policy: KubeObject, waypoint: WaypointIdentity): WaypointIdentityAnalysis | undefined {
+  const action = policy.spec?.action ?? 'ALLOW';
+  const rules = ((policy.spec?.rules ?? []) as Rule[]).map((rule, index) => ({rule: rule ?? {}, index}));
+  const naming = rules.filter(r => namesCallers(r.rule));
+  if (naming.length === 0 || (action !== 'ALLOW' && action !== 'DENY')) return undefined;
+  const namespace = policy.metadata.namespace ?? '';
+  if (action === 'ALLOW') {
+    // A rule that names no caller (ports only) already lets the waypoint in, on its terms.
+    const notLettingIn = naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'yes').map(r => r.index);
+    return {effect: notLettingIn.length > 0 ? 'allow-rejects-waypoint' : 'allow-admits-through-waypoint', rules: notLettingIn};
+  }
+  const denying = naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'no').map(r => r.index);
+  return {effect: denying.length > 0 ? 'deny-blocks-waypoint' : 'deny-fails-open', rules: denying};
+}
+
+/** The rule without the conditions on who calls, for a rule that lets the waypoint in on the same terms. */
+export function withoutCallerConditions(rule: Rule): Rule {
+  const when = (rule.when ?? []).filter(c => !IDENTITY_WHEN_KEYS.has(c?.key ?? '') && c?.key !== 'source.ip');
+  return {...(rule.to ? {to: rule.to} : {}), ...(when.length ? {when} : {})};
+}
+
+/**
+ * The DENY rule with the waypoint exempted: its principal added to notPrincipals (notServiceAccounts where
+ * the entry uses service accounts, which Istio does not let mix with principals) of every source entry
+ * that matches it, or a source entry that excludes it when the rule names callers only in `when`.
+ */
+export function exemptWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNamespace: string): Rule {
+  const copy = structuredClone(rule);
+  if (!Array.isArray(copy.from)) return {...copy, from: [{source: {notPrincipals: [waypoint.principal]}}]};
+  copy.from = copy.from.map(entry => {
+    const source = {...(entry?.source ?? {})};
+    if (sourceMatchesWaypoint(source, waypoint, policyNamespace) === 'no') return entry;
+    if ('serviceAccounts' in source || 'notServiceAccounts' in source) {
+      source.notServiceAccounts = [...strings(source.notServiceAccounts), `${waypoint.namespace}/${waypoint.serviceAccount}`];
+    } else {
+      source.notPrincipals = [...strings(source.notPrincipals), waypoint.principal];
+    }
+    return {...entry, source};
+  });
+  return copy;
+}
