@@ -1,5 +1,6 @@
 import type {KubeObject} from '../kube/client.ts';
 import {REVISION_LABEL} from './dataplane.ts';
+import {byCodeUnits} from './order.ts';
 
 export interface ControlPlane {
   namespace: string;
@@ -25,7 +26,7 @@ export function findControlPlanes(deployments: KubeObject[]): ControlPlane[] {
         image,
       };
     })
-    .sort((a, b) => a.revision.localeCompare(b.revision));
+    .sort((a, b) => byCodeUnits(a.revision, b.revision));
 }
 
 /** `docker.io/istio/pilot:1.28.2-distroless` → `1.28.2`. */

@@ -2,6 +2,7 @@ import type {KubeClient} from '../../kube/client.ts';
 import {progress, type NamespaceStatus, type StateDocument} from '../state/state.ts';
 import {agreesAt, mergePatchBetween, ownedParts} from './diff.ts';
 import {kindRefOf} from './execute.ts';
+import {byCodeUnits} from '../order.ts';
 
 export interface NamespaceStatusReport {
   name: string;
@@ -17,7 +18,7 @@ export interface NamespaceStatusReport {
 /** Where each namespace stands in the state file, and whether the cluster still agrees with it. */
 export async function migrationStatus(state: StateDocument, client: KubeClient): Promise<NamespaceStatusReport[]> {
   const out: NamespaceStatusReport[] = [];
-  for (const record of Object.values(state.namespaces).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const record of Object.values(state.namespaces).sort((a, b) => byCodeUnits(a.name, b.name))) {
     const {done, total, current} = progress(record);
     const drift: string[] = [];
     for (const op of record.operations) {

@@ -10,6 +10,7 @@ import {riskFindings, trafficPolicyFindings} from './risks.ts';
 import {routeFindings} from './routes.ts';
 import type {AuditReport, Finding, NamespaceReadiness} from './types.ts';
 import {unreadableKindFindings, unreadableKinds} from './unreadable.ts';
+import {byCodeUnits} from '../order.ts';
 
 const SEVERITY_ORDER = {blocker: 0, warning: 1, info: 2} as const;
 
@@ -91,6 +92,6 @@ export function readiness(ctx: AuditContext, findings: Finding[]): NamespaceRead
 function sortFindings(findings: Finding[]): Finding[] {
   const key = (f: Finding) => `${f.resource.namespace ?? ''}/${f.resource.kind}/${f.resource.name}/${f.field ?? ''}`;
   return findings.sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id) || key(a).localeCompare(key(b)),
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byCodeUnits(a.id, b.id) || byCodeUnits(key(a), key(b)),
   );
 }

@@ -5,6 +5,7 @@ import type {AuditContext} from './context.ts';
 import {checksNeeding} from './env-checks.ts';
 import {makeFinding} from './finding.ts';
 import type {Finding, UnreadableKind} from './types.ts';
+import {byCodeUnits} from '../order.ts';
 
 /**
  * The kinds each audit finding reads, besides namespaces and pods (which every finding reads through the
@@ -65,7 +66,7 @@ export function unreadableKinds(inventory: Inventory): UnreadableKind[] {
       affects: [...checksNeeding(name), ...findingsNeeding(name)],
     });
   }
-  return out.sort((a, b) => a.resource.localeCompare(b.resource));
+  return out.sort((a, b) => byCodeUnits(a.resource, b.resource));
 }
 
 /**

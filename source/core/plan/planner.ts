@@ -1,7 +1,7 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {auditContext} from '../audit/audit.ts';
 import {buildContext} from '../audit/context.ts';
-import type {AuditReport, Finding, NamespaceReadiness} from '../audit/types.ts';
+import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
 import {parseServiceHost} from '../routes/translatability.ts';
 import {podTemplateUnits} from './attachment.ts';
@@ -108,7 +108,8 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     plan: {
       namespaces: [...planned].sort(),
       operations,
-      findings: [...inStableOrder(audit.findings.filter(f => f.namespaces.some(n => planned.has(n)))), ...findings],
+      // The audit's order (severity, id, resource), which does not depend on the machine's locale.
+      findings: [...audit.findings.filter(f => f.namespaces.some(n => planned.has(n))), ...findings],
     },
     refused,
     audit,
@@ -130,17 +131,6 @@ function inListOrder(inventory: Inventory): Inventory {
       .map(([, o]) => o);
   }
   return {...inventory, objects};
-}
-
-const SEVERITY_ORDER = {blocker: 0, warning: 1, info: 2} as const;
-
-/**
- * The audit's findings in the audit's order (severity, id, resource), compared by code units: the audit
- * sorts with localeCompare, which made the plan's findings depend on the machine's locale.
- */
-function inStableOrder(findings: Finding[]): Finding[] {
-  const key = (f: Finding) => `${f.resource.namespace ?? ''}/${f.resource.kind}/${f.resource.name}/${f.field ?? ''}`;
-  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byCodeUnits(a.id, b.id) || byCodeUnits(key(a), key(b)));
 }
 
 /**
