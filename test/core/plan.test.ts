@@ -422,6 +422,13 @@ describe('refusals', () => {
     }
   });
 
+  test('without the namespace list, a namespace is refused as unverifiable, not as one that does not exist', () => {
+    const partial: Inventory = {objects: {...scenarios.objects, namespace: []}, unreadable: {...scenarios.unreadable, namespace: {state: 'forbidden', permission: {verb: 'list', resource: 'namespaces', group: ''}, message: 'forbidden'}}};
+    const {refused} = planMigration(partial, CLUSTER, ['guarded']);
+    assert.deepEqual(refused.map(r => [r.namespace, r.reason]), [['guarded', 'blocked']]);
+    assert.match(refused[0]!.message, /^namespace guarded cannot be checked \(blocker\/unreadable-kind\): no permission to list namespaces cluster-wide/);
+  });
+
   test('the kinds outside DECISIVE_INPUTS never change a plan, so not being able to read them blocks nothing', () => {
     const baseline = JSON.stringify(scenarioPlan.plan.operations);
     for (const kind of AUDIT_KINDS.filter(k => !DECISIVE_INPUTS.has(k))) {

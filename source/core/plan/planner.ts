@@ -1,5 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {auditContext} from '../audit/audit.ts';
+import {FINDINGS} from '../audit/catalogue.ts';
 import {buildContext} from '../audit/context.ts';
 import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
@@ -28,11 +29,14 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
   const ctx = buildContext(inListOrder(inventory));
   const audit = auditContext(ctx, cluster);
   const readiness = new Map(audit.namespaces.map(n => [n.name, n]));
+  // Without the namespace list, a namespace missing from it may well exist: that is not "unknown".
+  const namespacesUnread = audit.findings.find(f => f.id === FINDINGS.unreadableKind.id && f.resource.kind === 'Namespace');
   const refused: Refusal[] = [];
   const accepted: NamespaceReadiness[] = [];
   for (const name of [...new Set(requested)].sort()) {
     const state = readiness.get(name);
-    if (!state) refused.push({namespace: name, reason: 'unknown', message: `namespace ${name} does not exist in this cluster`});
+    if (!state && namespacesUnread) refused.push({namespace: name, reason: 'blocked', message: `namespace ${name} cannot be checked (${FINDINGS.unreadableKind.id}): ${namespacesUnread.message}`});
+    else if (!state) refused.push({namespace: name, reason: 'unknown', message: `namespace ${name} does not exist in this cluster`});
     else if (state.readiness === 'blocked') refused.push({namespace: name, reason: 'blocked', message: `namespace ${name} is blocked by ${state.reasons.join(', ')}`});
     else if (state.readiness === 'done') refused.push({namespace: name, reason: 'done', message: `namespace ${name} is already in ambient mode`});
     else accepted.push(state);
