@@ -412,6 +412,14 @@ describe('refusals', () => {
     assert.deepEqual(plan.operations, []);
   });
 
+  test("Kubernetes' and Istio's own namespaces are refused: the migration leaves them out of the mesh", () => {
+    const {plan, refused, audit} = planMigration(demo, CLUSTER, ['kube-system', 'istio-system', 'payments']);
+    assert.deepEqual(audit.cluster.systemNamespaces, ['istio-system', 'kube-system']);
+    assert.deepEqual(refused.map(r => [r.namespace, r.reason]), [['istio-system', 'system'], ['kube-system', 'system']]);
+    assert.match(refused[1]!.message, /^namespace kube-system runs Kubernetes or Istio itself: the migration leaves it out of the mesh$/);
+    assert.deepEqual(plan.namespaces, ['payments']);
+  });
+
   test('a kind the plan depends on that could not be read refuses every namespace, naming it', () => {
     for (const kind of ['authorizationPolicy', 'destinationRule', 'peerAuthentication', 'deployment'] as const) {
       const partial: Inventory = {objects: {...scenarios.objects, [kind]: []}, unreadable: {...scenarios.unreadable, [kind]: {state: 'forbidden', permission: {verb: 'list', resource: kind, group: ''}, message: 'forbidden'}}};

@@ -348,7 +348,9 @@ describe('choose', () => {
     assert.match(frame, /❯◯ bookinfo\s+sidecar needs-waypoint\s+policy\/l7-authorization, route\/subsets/);
     assert.match(frame, /legacy\s+sidecar blocked\s+blocker\/peer-authentication-disable/);
     assert.match(frame, /httpbin\s+ambient done/);
-    assert.match(frame, /0 selected · 7 of 9 can move/);
+    assert.match(frame, /0 selected · 5 of 9 can move/);
+    assert.match(frame, /kube-system\s+none\s+system/, 'Kubernetes\' own namespace is not a candidate');
+    assert.match(frame, /istio-system\s+none\s+system/, 'nor is the one running istiod and ztunnel');
 
     await ui.press('space', '◉ bookinfo');
     assert.match(ui.frame(), /1 selected/);
@@ -371,12 +373,17 @@ describe('choose', () => {
     assert.match(ui.frame(), /legacy cannot be selected: blocked by blocker\/peer-authentication-disable \(see Blockers\)/);
     await ui.press('space');
     assert.doesNotMatch(ui.frame(), /◉ legacy/);
+    await go('kube-system');
+    assert.match(ui.frame(), /kube-system cannot be selected: it runs Kubernetes or Istio itself, which stays out of the mesh/);
+    await ui.press('space');
+    assert.doesNotMatch(ui.frame(), /◉ kube-system/);
 
     frame = await ui.press('a', '◉ payments');
     assert.match(frame, /◉ edge/);
     assert.match(frame, /◉ payments/);
     assert.doesNotMatch(frame, /◉ (bookinfo|legacy|httpbin|default)/, 'only ready mesh namespaces: not the ones needing a waypoint, blocked, done or outside the mesh');
-    await ui.press('up', '2 selected');
+    await go('edge');
+    assert.match(ui.frame(), /2 selected · 5 of 9 can move/);
     ui.unmount();
   });
 
@@ -399,7 +406,7 @@ describe('choose', () => {
     await ui.press('enter', () => /space select/.test(ui.footer()));
     assert.match(ui.frame(), /filter: pay\s+1 of 9 · esc clears/, 'the filter stays, and says how to clear it');
     await ui.press('space', '◉ payments');
-    await ui.press('esc', '1 selected · 7 of 9 can move');
+    await ui.press('esc', '1 selected · 5 of 9 can move');
     frame = ui.frame();
     assert.match(frame, /bookinfo/);
     assert.match(frame, /◉ payments/, 'the selection survives the filter');

@@ -10,6 +10,7 @@ import {riskFindings, trafficPolicyFindings} from './risks.ts';
 import {routeFindings} from './routes.ts';
 import type {AuditReport, Finding, NamespaceReadiness} from './types.ts';
 import {unreadableKindFindings, unreadableKinds} from './unreadable.ts';
+import {systemNamespaces} from '../system-namespaces.ts';
 import {byCodeUnits} from '../order.ts';
 
 const SEVERITY_ORDER = {blocker: 0, warning: 1, info: 2} as const;
@@ -41,6 +42,7 @@ export function auditContext(ctx: AuditContext, cluster: {context: string; serve
       ...cluster,
       istio: ctx.controlPlanes.map(c => ({revision: c.revision, version: c.version, namespace: c.namespace, deployment: c.deployment})),
       installMethod: ctx.installMethod,
+      systemNamespaces: systemNamespaces(ctx),
     },
     checks: runEnvironmentChecks(ctx, cluster),
     findings,

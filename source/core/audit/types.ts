@@ -72,6 +72,8 @@ export interface AuditReport {
     kubernetesVersion: string;
     istio: Array<{revision: string; version?: string; namespace: string; deployment: string}>;
     installMethod: string;
+    /** Kubernetes' and Istio's own namespaces, which the migration never enrolls. */
+    systemNamespaces: string[];
   };
   checks: CheckResult[];
   findings: Finding[];

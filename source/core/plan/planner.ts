@@ -13,7 +13,7 @@ import {destinationRuleCleanup, objectKey, planRouting, routeAnalysis, subsetRou
 import {STEPS, type Operation, type Plan} from './types.ts';
 import {waypointGateway} from './waypoint.ts';
 
-export type Refusal = {namespace: string; reason: 'unknown' | 'blocked' | 'done'; message: string};
+export type Refusal = {namespace: string; reason: 'unknown' | 'blocked' | 'done' | 'system'; message: string};
 
 export interface PlanOutcome {
   plan: Plan;
@@ -30,6 +30,7 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
   const audit = auditContext(ctx, cluster);
   const readiness = new Map(audit.namespaces.map(n => [n.name, n]));
   // Without the namespace list, a namespace missing from it may well exist: that is not "unknown".
+  const system = new Set(audit.cluster.systemNamespaces);
   const namespacesUnread = audit.findings.find(f => f.id === FINDINGS.unreadableKind.id && f.resource.kind === 'Namespace');
   const refused: Refusal[] = [];
   const accepted: NamespaceReadiness[] = [];
@@ -37,6 +38,7 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     const state = readiness.get(name);
     if (!state && namespacesUnread) refused.push({namespace: name, reason: 'blocked', message: `namespace ${name} cannot be checked (${FINDINGS.unreadableKind.id}): ${namespacesUnread.message}`});
     else if (!state) refused.push({namespace: name, reason: 'unknown', message: `namespace ${name} does not exist in this cluster`});
+    else if (system.has(name)) refused.push({namespace: name, reason: 'system', message: `namespace ${name} runs Kubernetes or Istio itself: the migration leaves it out of the mesh`});
     else if (state.readiness === 'blocked') refused.push({namespace: name, reason: 'blocked', message: `namespace ${name} is blocked by ${state.reasons.join(', ')}`});
     else if (state.readiness === 'done') refused.push({namespace: name, reason: 'done', message: `namespace ${name} is already in ambient mode`});
     else accepted.push(state);

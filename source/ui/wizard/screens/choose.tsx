@@ -25,7 +25,15 @@ const FILTER_KEYS: KeyHint[] = [
   {key: 'esc', label: 'clear'},
 ];
 
-export const selectable = (n: NamespaceReadiness) => n.readiness === 'ready' || n.readiness === 'needs-waypoint';
+/** Whether a namespace can be picked: not blocked, not done, and not one of Kubernetes' or Istio's own. */
+const canMove = (n: NamespaceReadiness, system: ReadonlySet<string>) => (n.readiness === 'ready' || n.readiness === 'needs-waypoint') && !system.has(n.name);
+
+function whyNot(n: NamespaceReadiness, system: ReadonlySet<string>): string {
+  if (n.readiness === 'done') return 'it already runs in ambient mode';
+  if (n.readiness === 'blocked') return `blocked by ${n.reasons.join(', ')} (see Blockers)`;
+  if (system.has(n.name)) return 'it runs Kubernetes or Istio itself, which stays out of the mesh';
+  return '';
+}
 
 interface View {
   cursor: number;
@@ -84,6 +92,10 @@ export function ChooseScreen({state, dispatch, actions, height, width, active, s
   }, [view.filtering, setModal]);
 
   const all = state.audit.status === 'ready' ? state.audit.value.namespaces : [];
+  const system = useMemo(() => new Set(state.audit.status === 'ready' ? state.audit.value.cluster.systemNamespaces : []), [state.audit]);
+  const selectable = (n: NamespaceReadiness) => canMove(n, system);
+  // A system namespace reads "system", not "ready": it is not a candidate, whatever the audit found.
+  const shownReadiness = (n: NamespaceReadiness) => (system.has(n.name) && (n.readiness === 'ready' || n.readiness === 'needs-waypoint') ? 'system' : n.readiness);
   const shown = useMemo(() => (view.filter ? all.filter(n => n.name.includes(view.filter)) : all), [all, view.filter]);
   const listHeight = Math.max(3, height - 4);
   const selected = new Set(state.selected);
@@ -111,7 +123,7 @@ export function ChooseScreen({state, dispatch, actions, height, width, active, s
         const ns = list[now.cursor];
         if (ns && selectable(ns)) dispatch({type: 'toggle-selected', namespace: ns.name});
       } else if (input === 'a') {
-        dispatch({type: 'add-selected', namespaces: list.filter(n => n.readiness === 'ready' && n.mode !== 'none').map(n => n.name)});
+        dispatch({type: 'add-selected', namespaces: list.filter(n => n.readiness === 'ready' && n.mode !== 'none' && selectable(n)).map(n => n.name)});
       } else if (key.escape) {
         if (now.filter) send({type: 'filter-clear'});
         else dispatch({type: 'back'});
@@ -137,7 +149,7 @@ export function ChooseScreen({state, dispatch, actions, height, width, active, s
             <Text color={index === view.cursor ? 'cyan' : undefined}>{index === view.cursor ? '❯' : ' '}</Text>
             {selected.has(n.name) ? <Text color="green">◉ </Text> : <Text>{can ? '◯ ' : '  '}</Text>}
             {n.name.padEnd(nameWidth)}  {n.mode.padEnd(8)}
-            <Text color={READINESS_COLOR[n.readiness]}>{n.readiness.padEnd(16)}</Text>
+            <Text color={READINESS_COLOR[shownReadiness(n)]}>{shownReadiness(n).padEnd(16)}</Text>
             {n.reasons.join(', ')}
           </Text>
         );
@@ -150,8 +162,8 @@ export function ChooseScreen({state, dispatch, actions, height, width, active, s
             <Text dimColor>{`  ${shown.length} of ${all.length}${view.filtering ? '' : ' · esc clears'}`}</Text>
           </Text>
         ) : current && !selectable(current) ? (
-          <Text color={READINESS_COLOR[current.readiness]} wrap="truncate-end">
-            {current.name} cannot be selected: {current.readiness === 'done' ? 'it already runs in ambient mode' : `blocked by ${current.reasons.join(', ')} (see Blockers)`}
+          <Text color={READINESS_COLOR[shownReadiness(current)] ?? 'yellow'} wrap="truncate-end">
+            {current.name} cannot be selected: {whyNot(current, system)}
           </Text>
         ) : (
           <Text dimColor>

@@ -1,0 +1,22 @@
+import type {AuditContext} from './audit/context.ts';
+import {byCodeUnits} from './order.ts';
+
+/** Kubernetes' own namespaces; istio-cni leaves kube-system out of ambient by default (reference §2.2). */
+const KUBERNETES_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * Namespaces the migration never enrolls: Kubernetes' own, and those running Istio itself (istiod,
+ * ztunnel, istio-cni). They have no sidecars to migrate, and labelling them ambient would put the mesh's
+ * own machinery into the mesh; an SRE pressing "select" on kube-system should be told no, not be trusted.
+ */
+export function systemNamespaces(ctx: AuditContext): string[] {
+  const out = new Set<string>([ctx.istioNamespace]);
+  for (const plane of ctx.controlPlanes) out.add(plane.namespace);
+  for (const ds of ctx.items('daemonSet')) {
+    const name = ds.metadata.name;
+    if (name === 'ztunnel' || name === 'istio-cni-node' || ds.metadata.labels?.app === 'ztunnel') out.add(ds.metadata.namespace!);
+  }
+  const existing = new Set(ctx.namespaces.map(n => n.metadata.name));
+  for (const name of KUBERNETES_NAMESPACES) if (existing.has(name)) out.add(name);
+  return [...out].filter(name => existing.has(name)).sort(byCodeUnits);
+}
