@@ -63,7 +63,9 @@ describe('audit command', () => {
       assert.ok(lines.slice(start).some(l => l.includes(`✔ ${check.id}`)), `${check.id} passes:\n${baseText.stdout}`);
     }
     assert.doesNotMatch(baseText.stdout, /Blockers|Warnings|Could not verify/);
-    assert.match(baseText.stdout, /0 blockers, 0 warnings, 0 failed checks/);
+    assert.match(baseText.stdout, /0 blockers, 0 warnings, 0 failed checks; namespaces: 1 ready, 0 need a waypoint, 0 blocked, 0 done, 2 system\n$/);
+    assert.match(baseText.stdout, /\n  kube-system +none +system +runs Kubernetes or Istio itself: stays out of the mesh\n/);
+    assert.match(baseText.stdout, /\n  istio-system +none +system +/);
   });
 
   test('piped output has no ANSI escapes; FORCE_COLOR=1 colours it', () => {
@@ -111,6 +113,7 @@ describe('audit command', () => {
       [[FINDINGS.peerAuthDisable.id, 'legacy/default']],
     );
     assert.equal(report.namespaces.find((n: {name: string}) => n.name === 'legacy').readiness, 'blocked');
+    assert.deepEqual(report.cluster.systemNamespaces, ['istio-system', 'kube-system']);
   });
 
   test('without permission to list AuthorizationPolicies: exit 3, and the text says what to grant', async () => {

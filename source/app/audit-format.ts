@@ -1,5 +1,6 @@
 import type {AuditReport, CheckStatus, Finding, Severity} from '../core/audit/types.ts';
 import type {Style} from './style.ts';
+import {readinessLabel} from '../core/system-namespaces.ts';
 
 const CHECK_MARK: Record<CheckStatus, string> = {pass: '✔', warn: '!', fail: '✘', unverified: '?'};
 const SEVERITY_LABEL: Record<Severity, string> = {blocker: 'Blocker', warning: 'Warning', info: 'Info'};
@@ -69,9 +70,12 @@ export function formatAudit(report: AuditReport, style: Style): string {
   out.push(style.bold('Namespaces'));
   const nameWidth = Math.max(4, ...report.namespaces.map(n => n.name.length));
   out.push(style.dim(`  ${'NAME'.padEnd(nameWidth)}  ${'MODE'.padEnd(7)}  ${'READINESS'.padEnd(14)}  REASONS`));
+  const system = new Set(report.cluster.systemNamespaces);
+  const colour: Record<string, (text: string) => string> = {blocked: style.red, 'needs-waypoint': style.yellow, system: style.dim};
   for (const ns of report.namespaces) {
-    const readiness = ns.readiness === 'blocked' ? style.red(ns.readiness.padEnd(14)) : ns.readiness === 'needs-waypoint' ? style.yellow(ns.readiness.padEnd(14)) : style.green(ns.readiness.padEnd(14));
-    out.push(`  ${ns.name.padEnd(nameWidth)}  ${ns.mode.padEnd(7)}  ${readiness}  ${ns.reasons.join(', ')}`);
+    const label = readinessLabel(ns, system);
+    const reasons = label === 'system' ? style.dim('runs Kubernetes or Istio itself: stays out of the mesh') : ns.reasons.join(', ');
+    out.push(`  ${ns.name.padEnd(nameWidth)}  ${ns.mode.padEnd(7)}  ${(colour[label] ?? style.green)(label.padEnd(14))}  ${reasons}`);
   }
   out.push('');
   out.push(summaryLine(report));
@@ -80,11 +84,12 @@ export function formatAudit(report: AuditReport, style: Style): string {
 
 export function summaryLine(report: AuditReport): string {
   const count = (s: Severity) => report.findings.filter(f => f.severity === s).length;
-  const ready = (r: string) => report.namespaces.filter(n => n.readiness === r).length;
+  const system = new Set(report.cluster.systemNamespaces);
+  const ready = (r: string) => report.namespaces.filter(n => readinessLabel(n, system) === r).length;
   const failed = report.checks.filter(c => c.status === 'fail').length;
   const unreadable = report.unreadable.length;
   const caveat = unreadable ? `; ${unreadable} kind${unreadable === 1 ? '' : 's'} could not be read, so some findings could not be verified` : '';
-  return `${count('blocker')} blocker${count('blocker') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${failed} failed check${failed === 1 ? '' : 's'}; namespaces: ${ready('ready')} ready, ${ready('needs-waypoint')} need a waypoint, ${ready('blocked')} blocked, ${ready('done')} done${caveat}`;
+  return `${count('blocker')} blocker${count('blocker') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${failed} failed check${failed === 1 ? '' : 's'}; namespaces: ${ready('ready')} ready, ${ready('needs-waypoint')} need a waypoint, ${ready('blocked')} blocked, ${ready('done')} done${ready('system') ? `, ${ready('system')} system` : ''}${caveat}`;
 }
 
 function summarizeList(items: string[], max = 8): string {

@@ -1,4 +1,5 @@
 import type {AuditContext} from './audit/context.ts';
+import type {NamespaceReadiness} from './audit/types.ts';
 import {byCodeUnits} from './order.ts';
 
 /** Kubernetes' own namespaces; istio-cni leaves kube-system out of ambient by default (reference §2.2). */
@@ -19,4 +20,13 @@ export function systemNamespaces(ctx: AuditContext): string[] {
   const existing = new Set(ctx.namespaces.map(n => n.metadata.name));
   for (const name of KUBERNETES_NAMESPACES) if (existing.has(name)) out.add(name);
   return [...out].filter(name => existing.has(name)).sort(byCodeUnits);
+}
+
+/**
+ * The readiness people read: a system namespace the audit would call ready reads "system", since it is no
+ * candidate. (The JSON keeps the audit's readiness; `cluster.systemNamespaces` says which ones these are.)
+ */
+export function readinessLabel(namespace: NamespaceReadiness, system: ReadonlySet<string>): string {
+  const candidate = namespace.readiness === 'ready' || namespace.readiness === 'needs-waypoint';
+  return candidate && system.has(namespace.name) ? 'system' : namespace.readiness;
 }

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import React, {useEffect, useMemo} from 'react';
 import {useKeys} from '../components/use-keys.tsx';
 import type {NamespaceReadiness} from '../../../core/audit/types.ts';
+import {readinessLabel} from '../../../core/system-namespaces.ts';
 import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import {visibleWindow} from '../components/window.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
@@ -94,8 +95,7 @@ export function ChooseScreen({state, dispatch, actions, height, width, active, s
   const all = state.audit.status === 'ready' ? state.audit.value.namespaces : [];
   const system = useMemo(() => new Set(state.audit.status === 'ready' ? state.audit.value.cluster.systemNamespaces : []), [state.audit]);
   const selectable = (n: NamespaceReadiness) => canMove(n, system);
-  // A system namespace reads "system", not "ready": it is not a candidate, whatever the audit found.
-  const shownReadiness = (n: NamespaceReadiness) => (system.has(n.name) && (n.readiness === 'ready' || n.readiness === 'needs-waypoint') ? 'system' : n.readiness);
+  const shownReadiness = (n: NamespaceReadiness) => readinessLabel(n, system);
   const shown = useMemo(() => (view.filter ? all.filter(n => n.name.includes(view.filter)) : all), [all, view.filter]);
   const listHeight = Math.max(3, height - 4);
   const selected = new Set(state.selected);
