@@ -31,6 +31,9 @@ type Source = Record<string, unknown>;
 type Rule = {from?: Array<{source?: Source}>; to?: unknown; when?: Array<{key?: string; values?: unknown; notValues?: unknown}>};
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const objectOr = (value: unknown): Source => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Source) : {});
+/** A list field as a list: an object of an unexpected shape reads as empty instead of throwing. */
+const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
 
 /** Istio's string match: exact, `prefix*`, `*suffix`, or `*` for any value. */
 export function istioStringMatch(pattern: string, value: string): boolean {
@@ -78,8 +81,8 @@ export function sourceMatchesWaypoint(source: Source, waypoint: WaypointIdentity
  */
 export function ruleMatchesWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNamespace: string): Match {
   const parts: Match[] = [];
-  if (Array.isArray(rule.from)) parts.push(or(rule.from.map(f => sourceMatchesWaypoint(f?.source ?? {}, waypoint, policyNamespace))));
-  for (const condition of rule.when ?? []) {
+  if (Array.isArray(rule.from)) parts.push(or(rule.from.map(f => sourceMatchesWaypoint(objectOr(f?.source), waypoint, policyNamespace))));
+  for (const condition of list(rule.when)) {
     if (condition?.key === 'source.principal' || condition?.key === 'source.namespace') {
       const value = condition.key === 'source.principal' ? waypoint.principal : waypoint.namespace;
       if (condition.values !== undefined) parts.push(any(strings(condition.values), value));
@@ -91,8 +94,8 @@ export function ruleMatchesWaypoint(rule: Rule, waypoint: WaypointIdentity, poli
 
 /** Does the rule decide by who calls (an identity in `from`, or a `when` on source.principal/namespace)? */
 export function namesCallers(rule: Rule): boolean {
-  const inFrom = (rule.from ?? []).some(f => IDENTITY_SOURCE_FIELDS.some(field => f?.source && field in f.source));
-  return inFrom || (rule.when ?? []).some(c => IDENTITY_WHEN_KEYS.has(c?.key ?? ''));
+  const inFrom = list(rule.from).some(f => IDENTITY_SOURCE_FIELDS.some(field => field in objectOr(f?.source)));
+  return inFrom || list(rule.when).some(c => IDENTITY_WHEN_KEYS.has(c?.key ?? ''));
 }
 
 export type WaypointIdentityEffect =
@@ -117,7 +120,7 @@ export interface WaypointIdentityAnalysis {
  */
 export function waypointIdentityEffect(policy: KubeObject, waypoint: WaypointIdentity): WaypointIdentityAnalysis | undefined {
   const action = policy.spec?.action ?? 'ALLOW';
-  const rules = ((policy.spec?.rules ?? []) as Rule[]).map((rule, index) => ({rule: rule ?? {}, index}));
+  const rules = list(policy.spec?.rules as Rule[] | undefined).map((rule, index) => ({rule: rule ?? {}, index}));
   const naming = rules.filter(r => namesCallers(r.rule));
   if (naming.length === 0 || (action !== 'ALLOW' && action !== 'DENY')) return undefined;
   const namespace = policy.metadata.namespace ?? '';
@@ -132,7 +135,7 @@ export function waypointIdentityEffect(policy: KubeObject, waypoint: WaypointIde
 
 /** The rule without the conditions on who calls, for a rule that lets the waypoint in on the same terms. */
 export function withoutCallerConditions(rule: Rule): Rule {
-  const when = (rule.when ?? []).filter(c => !IDENTITY_WHEN_KEYS.has(c?.key ?? '') && c?.key !== 'source.ip');
+  const when = list(rule.when).filter(c => !IDENTITY_WHEN_KEYS.has(c?.key ?? '') && c?.key !== 'source.ip');
   return {...(rule.to ? {to: rule.to} : {}), ...(when.length ? {when} : {})};
 }
 
@@ -145,7 +148,7 @@ export function exemptWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNam
   const copy = structuredClone(rule);
   if (!Array.isArray(copy.from)) return {...copy, from: [{source: {notPrincipals: [waypoint.principal]}}]};
   copy.from = copy.from.map(entry => {
-    const source = {...(entry?.source ?? {})};
+    const source = {...objectOr(entry?.source)};
     if (sourceMatchesWaypoint(source, waypoint, policyNamespace) === 'no') return entry;
     if ('serviceAccounts' in source || 'notServiceAccounts' in source) {
       source.notServiceAccounts = [...strings(source.notServiceAccounts), `${waypoint.namespace}/${waypoint.serviceAccount}`];

@@ -125,3 +125,11 @@ describe('DENY', () => {
     assert.equal(ruleMatchesWaypoint(rule, waypoint, 'shop'), 'yes');
   });
 });
+
+describe('unexpected shapes', () => {
+  test('a policy whose rules or sources are not what the schema says is read as naming nobody, not a crash', () => {
+    for (const rules of ['everyone', [{from: 'everyone'}], [{from: [{source: 'everyone'}]}], [{when: {key: 'source.principal'}}], [null]]) {
+      assert.equal(waypointIdentityEffect(policy('DENY', rules as unknown[]), waypoint), undefined, JSON.stringify(rules));
+    }
+  });
+});
