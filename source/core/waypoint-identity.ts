@@ -24,8 +24,12 @@ export interface WaypointIdentity {
 /** Whether something matches the waypoint: `maybe` when it depends on what the tool cannot know (an IP). */
 export type Match = 'yes' | 'no' | 'maybe';
 
-const IDENTITY_SOURCE_FIELDS = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts'];
-const IDENTITY_WHEN_KEYS = new Set(['source.principal', 'source.namespace']);
+/**
+ * Source fields and conditions that say who calls. Addresses count: behind the waypoint ztunnel sees the
+ * waypoint pod's address as the source, not the caller's.
+ */
+const CALLER_SOURCE_FIELDS = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts', 'ipBlocks', 'notIpBlocks'];
+const CALLER_WHEN_KEYS = new Set(['source.principal', 'source.namespace', 'source.ip']);
 
 type Source = Record<string, unknown>;
 type Rule = {from?: Array<{source?: Source}>; to?: unknown; when?: Array<{key?: string; values?: unknown; notValues?: unknown}>};
@@ -92,10 +96,37 @@ export function ruleMatchesWaypoint(rule: Rule, waypoint: WaypointIdentity, poli
   return and(...parts);
 }
 
-/** Does the rule decide by who calls (an identity in `from`, or a `when` on source.principal/namespace)? */
+/** Does the rule decide by who calls (an identity or address in `from`, or a `when` on the source)? */
 export function namesCallers(rule: Rule): boolean {
-  const inFrom = list(rule.from).some(f => IDENTITY_SOURCE_FIELDS.some(field => field in objectOr(f?.source)));
-  return inFrom || list(rule.when).some(c => IDENTITY_WHEN_KEYS.has(c?.key ?? ''));
+  const inFrom = list(rule.from).some(f => CALLER_SOURCE_FIELDS.some(field => field in objectOr(f?.source)));
+  return inFrom || list(rule.when).some(c => CALLER_WHEN_KEYS.has(c?.key ?? ''));
+}
+
+/**
+ * A principal pattern that names the waypoint's own service account (`.../sa/waypoint`, `.../sa/waypoint*`,
+ * `*` + `/sa/waypoint`), not one that merely covers it, like `cluster.local/ns/shop/*` or `*`.
+ */
+function namesWaypointPrincipal(pattern: string, waypoint: WaypointIdentity): boolean {
+  return istioStringMatch(pattern, waypoint.principal) && pattern.replace('*', '').includes('/sa/');
+}
+
+/**
+ * Was the rule written for the waypoint? The guide's bypass DENY (`notPrincipals: [<waypoint>]`), an ALLOW
+ * of the waypoint prepared by hand, or a rule the plan itself exempted. Such a rule is left as it is, and
+ * never copied to the waypoint: there, every caller is "not the waypoint", and the copy would deny them all.
+ */
+export function namesWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNamespace: string): boolean {
+  const sa = `${waypoint.namespace}/${waypoint.serviceAccount}`;
+  const bySource = list(rule.from).some(f => {
+    const source = objectOr(f?.source);
+    const principals = [...strings(source.principals), ...strings(source.notPrincipals)];
+    const accounts = [...strings(source.serviceAccounts), ...strings(source.notServiceAccounts)];
+    return principals.some(p => namesWaypointPrincipal(p, waypoint)) || accounts.some(a => serviceAccountKey(a, policyNamespace) === sa);
+  });
+  const byCondition = list(rule.when).some(
+    c => c?.key === 'source.principal' && [...strings(c.values), ...strings(c.notValues)].some(p => namesWaypointPrincipal(p, waypoint)),
+  );
+  return bySource || byCondition;
 }
 
 export type WaypointIdentityEffect =
@@ -112,49 +143,57 @@ export interface WaypointIdentityAnalysis {
   effect: WaypointIdentityEffect;
   /** Rules (by index) that do not let the waypoint in (ALLOW) or that deny it (DENY). */
   rules: number[];
+  /** Rules written for the waypoint (see namesWaypoint): left alone, and left out of the waypoint copy. */
+  forWaypoint: number[];
 }
 
 /**
  * What a waypoint does to an L4 ALLOW or DENY that names callers; undefined when the policy names no
- * caller (ports only, IPs only), which the waypoint does not change.
+ * caller (ports only), which the waypoint does not change, or when every rule that does was written for
+ * the waypoint already.
  */
 export function waypointIdentityEffect(policy: KubeObject, waypoint: WaypointIdentity): WaypointIdentityAnalysis | undefined {
   const action = policy.spec?.action ?? 'ALLOW';
-  const rules = list(policy.spec?.rules as Rule[] | undefined).map((rule, index) => ({rule: rule ?? {}, index}));
-  const naming = rules.filter(r => namesCallers(r.rule));
-  if (naming.length === 0 || (action !== 'ALLOW' && action !== 'DENY')) return undefined;
+  if (action !== 'ALLOW' && action !== 'DENY') return undefined;
   const namespace = policy.metadata.namespace ?? '';
+  const rules = list(policy.spec?.rules as Rule[] | undefined).map((rule, index) => ({rule: objectOr(rule) as Rule, index}));
+  const forWaypoint = rules.filter(r => namesWaypoint(r.rule, waypoint, namespace)).map(r => r.index);
+  const naming = rules.filter(r => namesCallers(r.rule) && !forWaypoint.includes(r.index));
+  if (naming.length === 0) return undefined;
   if (action === 'ALLOW') {
-    // A rule that names no caller (ports only) already lets the waypoint in, on its terms.
-    const notLettingIn = naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'yes').map(r => r.index);
-    return {effect: notLettingIn.length > 0 ? 'allow-rejects-waypoint' : 'allow-admits-through-waypoint', rules: notLettingIn};
+    // A rule that names no caller (ports only), or one written for the waypoint, already lets it in.
+    const preparedForWaypoint = forWaypoint.length > 0;
+    const notLettingIn = preparedForWaypoint ? [] : naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'yes').map(r => r.index);
+    return {effect: notLettingIn.length > 0 ? 'allow-rejects-waypoint' : 'allow-admits-through-waypoint', rules: notLettingIn, forWaypoint};
   }
   const denying = naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'no').map(r => r.index);
-  return {effect: denying.length > 0 ? 'deny-blocks-waypoint' : 'deny-fails-open', rules: denying};
+  return {effect: denying.length > 0 ? 'deny-blocks-waypoint' : 'deny-fails-open', rules: denying, forWaypoint};
 }
 
 /** The rule without the conditions on who calls, for a rule that lets the waypoint in on the same terms. */
 export function withoutCallerConditions(rule: Rule): Rule {
-  const when = list(rule.when).filter(c => !IDENTITY_WHEN_KEYS.has(c?.key ?? '') && c?.key !== 'source.ip');
+  const when = list(rule.when).filter(c => !CALLER_WHEN_KEYS.has(c?.key ?? ''));
   return {...(rule.to ? {to: rule.to} : {}), ...(when.length ? {when} : {})};
 }
 
 /**
- * The DENY rule with the waypoint exempted: its principal added to notPrincipals (notServiceAccounts where
- * the entry uses service accounts, which Istio does not let mix with principals) of every source entry
- * that matches it, or a source entry that excludes it when the rule names callers only in `when`.
+ * The DENY rule with the waypoint exempted. In the guide's idiom, the waypoint's principal joins the
+ * notPrincipals of every source entry that matches it. An entry that uses service accounts cannot take
+ * principals (Istio's CEL rule) and holds at most 16 of them, and a rule that names callers only in `when`
+ * has no entry: there the rule gets the condition `source.principal` notValues the waypoint instead, which
+ * is ANDed with the rest of the rule just the same.
  */
 export function exemptWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNamespace: string): Rule {
   const copy = structuredClone(rule);
-  if (!Array.isArray(copy.from)) return {...copy, from: [{source: {notPrincipals: [waypoint.principal]}}]};
-  copy.from = copy.from.map(entry => {
+  const entries = list(copy.from);
+  const usesServiceAccounts = entries.some(e => 'serviceAccounts' in objectOr(e?.source) || 'notServiceAccounts' in objectOr(e?.source));
+  if (entries.length === 0 || usesServiceAccounts) {
+    return {...copy, when: [...list(copy.when), {key: 'source.principal', notValues: [waypoint.principal]}]};
+  }
+  copy.from = entries.map(entry => {
     const source = {...objectOr(entry?.source)};
     if (sourceMatchesWaypoint(source, waypoint, policyNamespace) === 'no') return entry;
-    if ('serviceAccounts' in source || 'notServiceAccounts' in source) {
-      source.notServiceAccounts = [...strings(source.notServiceAccounts), `${waypoint.namespace}/${waypoint.serviceAccount}`];
-    } else {
-      source.notPrincipals = [...strings(source.notPrincipals), waypoint.principal];
-    }
+    source.notPrincipals = [...strings(source.notPrincipals), waypoint.principal];
     return {...entry, source};
   });
   return copy;

@@ -303,6 +303,25 @@ describe('policies', () => {
     assert.match(finding!.message, /callers it does not allow would get through the waypoint/);
   });
 
+  test('an ALLOW on the same pods as a copied ALLOW is copied too: at the waypoint, what no ALLOW allows is denied', () => {
+    const original = objectOf(scenarios, 'authorizationPolicy', 'guarded', 'vault-metrics');
+    const copy = opFor(scenarioPlan.plan, 'guarded', 'policies', 'create', 'AuthorizationPolicy', 'vault-metrics-waypoint');
+    assert.deepEqual(copy.after!.spec, {action: 'ALLOW', rules: original.spec.rules, targetRefs: [{group: '', kind: 'Service', name: 'vault'}]});
+    assert.match(copy.reason, /copied next to allow-but-untrusted so that what vault-metrics allows stays allowed/);
+    assert.deepEqual(touching(scenarioPlan.plan, 'AuthorizationPolicy', 'guarded', 'vault-metrics'), [], 'the original stays as it is');
+  });
+
+  test('a dry-run policy changes nothing at ztunnel, and its copy stays a dry run', () => {
+    assert.deepEqual(touching(scenarioPlan.plan, 'AuthorizationPolicy', 'guarded', 'trial-only-frontend'), []);
+    const copy = opFor(scenarioPlan.plan, 'guarded', 'policies', 'create', 'AuthorizationPolicy', 'trial-only-frontend-waypoint').after!;
+    assert.equal(copy.metadata.annotations!['istio.io/dry-run'], 'true');
+  });
+
+  test("the guide's bypass DENY is for the waypoint: neither exempted nor copied (a copy there would deny every caller)", () => {
+    assert.deepEqual(touching(scenarioPlan.plan, 'AuthorizationPolicy', 'guarded', 'waypoint-only'), []);
+    assert.deepEqual(touching(scenarioPlan.plan, 'AuthorizationPolicy', 'guarded', 'waypoint-only-waypoint'), []);
+  });
+
   test('RequestAuthentication and WasmPlugin get targetRefs copies on their Service; the originals go in clean-up', () => {
     for (const [kind, inventoryKind, name] of [
       ['RequestAuthentication', 'requestAuthentication', 'api-jwt'],

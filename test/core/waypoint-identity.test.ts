@@ -32,23 +32,28 @@ describe('Istio string matches', () => {
 describe('ALLOW', () => {
   test('allowing one caller rejects the waypoint', () => {
     const effect = waypointIdentityEffect(policy('ALLOW', [from({principals: ['cluster.local/ns/shop/sa/reviews']})]), waypoint);
-    assert.deepEqual(effect, {effect: 'allow-rejects-waypoint', rules: [0]});
+    assert.deepEqual(effect, {effect: 'allow-rejects-waypoint', rules: [0], forWaypoint: []});
   });
 
   test('allowing everyone but one namespace, or the waypoint\'s own namespace, lets the waypoint in and every caller with it', () => {
     for (const source of [{notNamespaces: ['untrusted']}, {namespaces: ['shop']}, {notPrincipals: ['cluster.local/ns/bad/sa/bot']}]) {
-      assert.deepEqual(waypointIdentityEffect(policy('ALLOW', [from(source)]), waypoint), {effect: 'allow-admits-through-waypoint', rules: []}, JSON.stringify(source));
+      assert.deepEqual(waypointIdentityEffect(policy('ALLOW', [from(source)]), waypoint), {effect: 'allow-admits-through-waypoint', rules: [], forWaypoint: []}, JSON.stringify(source));
     }
   });
 
   test('only the rules that name callers and do not match the waypoint need a waypoint rule', () => {
     const rules = [{to: [{operation: {ports: ['8080']}}]}, from({namespaces: ['frontend']}, {to: [{operation: {ports: ['9080']}}]})];
-    assert.deepEqual(waypointIdentityEffect(policy('ALLOW', rules), waypoint), {effect: 'allow-rejects-waypoint', rules: [1]});
+    assert.deepEqual(waypointIdentityEffect(policy('ALLOW', rules), waypoint), {effect: 'allow-rejects-waypoint', rules: [1], forWaypoint: []});
   });
 
-  test('a policy that names no caller (ports, IPs) is not changed by a waypoint', () => {
+  test('a policy that names no caller (ports only) is not changed by a waypoint', () => {
     assert.equal(waypointIdentityEffect(policy('ALLOW', [{to: [{operation: {ports: ['9080']}}]}]), waypoint), undefined);
-    assert.equal(waypointIdentityEffect(policy('DENY', [from({ipBlocks: ['10.0.0.0/8']})]), waypoint), undefined);
+    assert.equal(waypointIdentityEffect(policy('DENY', [{to: [{operation: {ports: ['9090']}}]}]), waypoint), undefined);
+  });
+
+  test("callers named by address change too: ztunnel sees the waypoint pod's address", () => {
+    assert.deepEqual(waypointIdentityEffect(policy('ALLOW', [from({ipBlocks: ['10.1.0.0/16']})]), waypoint), {effect: 'allow-rejects-waypoint', rules: [0], forWaypoint: []});
+    assert.deepEqual(waypointIdentityEffect(policy('DENY', [{when: [{key: 'source.ip', values: ['203.0.113.0/24']}]}]), waypoint), {effect: 'deny-blocks-waypoint', rules: [0], forWaypoint: []});
   });
 
   test('the waypoint rule keeps ports and destination conditions, never the caller conditions it would fail', () => {
@@ -67,7 +72,7 @@ describe('ALLOW', () => {
 describe('DENY', () => {
   test('denying named callers fails open behind the waypoint', () => {
     for (const source of [{principals: ['cluster.local/ns/bad/sa/bot']}, {namespaces: ['untrusted']}, {notNamespaces: ['shop']}]) {
-      assert.deepEqual(waypointIdentityEffect(policy('DENY', [from(source)]), waypoint), {effect: 'deny-fails-open', rules: []}, JSON.stringify(source));
+      assert.deepEqual(waypointIdentityEffect(policy('DENY', [from(source)]), waypoint), {effect: 'deny-fails-open', rules: [], forWaypoint: []}, JSON.stringify(source));
     }
   });
 
@@ -79,27 +84,31 @@ describe('DENY', () => {
       {principals: ['cluster.local/ns/shop/*']},
       {notServiceAccounts: ['frontend/web']},
     ]) {
-      assert.deepEqual(waypointIdentityEffect(policy('DENY', [from(source)]), waypoint), {effect: 'deny-blocks-waypoint', rules: [0]}, JSON.stringify(source));
+      assert.deepEqual(waypointIdentityEffect(policy('DENY', [from(source)]), waypoint), {effect: 'deny-blocks-waypoint', rules: [0], forWaypoint: []}, JSON.stringify(source));
     }
     const byCondition = policy('DENY', [{when: [{key: 'source.principal', notValues: ['cluster.local/ns/frontend/sa/web']}]}]);
-    assert.deepEqual(waypointIdentityEffect(byCondition, waypoint), {effect: 'deny-blocks-waypoint', rules: [0]});
+    assert.deepEqual(waypointIdentityEffect(byCondition, waypoint), {effect: 'deny-blocks-waypoint', rules: [0], forWaypoint: []});
   });
 
   test('exempting the waypoint makes the rule stop matching it and nothing else', () => {
     const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
       [{notPrincipals: ['cluster.local/ns/frontend/sa/web']}, {notPrincipals: ['cluster.local/ns/frontend/sa/web', waypoint.principal]}],
       [{notNamespaces: ['frontend']}, {notNamespaces: ['frontend'], notPrincipals: [waypoint.principal]}],
-      // Istio rejects principals next to serviceAccounts: the exemption is a service account too.
-      [{notServiceAccounts: ['frontend/web']}, {notServiceAccounts: ['frontend/web', 'shop/waypoint']}],
     ];
     for (const [source, exempted] of cases) {
       const rule = exemptWaypoint(from(source), waypoint, 'shop');
       assert.deepEqual(rule, from(exempted));
       assert.equal(ruleMatchesWaypoint(rule, waypoint, 'shop'), 'no');
     }
+    // Istio rejects principals next to service accounts, and takes at most 16 of them: the exemption is a
+    // condition of the rule instead, ANDed all the same.
+    const accounts = from({notServiceAccounts: Array.from({length: 16}, (_, i) => `frontend/sa-${i}`)});
+    const exemptedAccounts = exemptWaypoint(accounts, waypoint, 'shop');
+    assert.deepEqual(exemptedAccounts, {...accounts, when: [{key: 'source.principal', notValues: [waypoint.principal]}]});
+    assert.equal(ruleMatchesWaypoint(exemptedAccounts, waypoint, 'shop'), 'no');
     const byCondition = {when: [{key: 'source.namespace', notValues: ['frontend']}]};
     const exempted = exemptWaypoint(byCondition, waypoint, 'shop');
-    assert.deepEqual(exempted, {...byCondition, from: [{source: {notPrincipals: [waypoint.principal]}}]});
+    assert.deepEqual(exempted, {when: [...byCondition.when, {key: 'source.principal', notValues: [waypoint.principal]}]});
     assert.equal(ruleMatchesWaypoint(exempted, waypoint, 'shop'), 'no');
   });
 
@@ -123,6 +132,37 @@ describe('DENY', () => {
     const rule = from({notPrincipals: ['corp.example/ns/shop/sa/waypoint']});
     assert.equal(ruleMatchesWaypoint(rule, other, 'shop'), 'no');
     assert.equal(ruleMatchesWaypoint(rule, waypoint, 'shop'), 'yes');
+  });
+});
+
+describe('rules written for the waypoint', () => {
+  test("the guide's bypass DENY, however it names the waypoint, is left alone: a copy at the waypoint would deny every caller", () => {
+    for (const source of [
+      {notPrincipals: [waypoint.principal]},
+      {notPrincipals: ['cluster.local/ns/shop/sa/waypoint*']},
+      {notPrincipals: ['*/sa/waypoint', 'cluster.local/ns/shop/sa/web']},
+      {notServiceAccounts: ['shop/waypoint']},
+      {notServiceAccounts: ['waypoint']},
+    ]) {
+      assert.equal(waypointIdentityEffect(policy('DENY', [from(source)]), waypoint), undefined, JSON.stringify(source));
+    }
+    const byCondition = policy('DENY', [{when: [{key: 'source.principal', notValues: [waypoint.principal]}]}]);
+    assert.equal(waypointIdentityEffect(byCondition, waypoint), undefined);
+  });
+
+  test('a pattern that only covers the waypoint (the whole namespace) is a caller, not the waypoint', () => {
+    const outsiders = policy('DENY', [from({notPrincipals: ['cluster.local/ns/shop/*']})]);
+    assert.deepEqual(waypointIdentityEffect(outsiders, waypoint), {effect: 'deny-fails-open', rules: [], forWaypoint: []});
+  });
+
+  test('next to a bypass rule, another rule is still handled, and only it', () => {
+    const mixed = policy('DENY', [from({notPrincipals: [waypoint.principal]}), from({principals: ['cluster.local/ns/bad/sa/bot']})]);
+    assert.deepEqual(waypointIdentityEffect(mixed, waypoint), {effect: 'deny-fails-open', rules: [], forWaypoint: [0]});
+  });
+
+  test('an ALLOW that already lets the waypoint in needs no waypoint rule, but its callers still need the copy', () => {
+    const prepared = policy('ALLOW', [from({principals: ['cluster.local/ns/shop/sa/reviews']}), from({principals: [waypoint.principal]})]);
+    assert.deepEqual(waypointIdentityEffect(prepared, waypoint), {effect: 'allow-admits-through-waypoint', rules: [], forWaypoint: [1]});
   });
 });
 

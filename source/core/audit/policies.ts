@@ -121,11 +121,10 @@ export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: 
     const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
     if (analysis.attachment === 'targetRefs' || analysis.layer !== 'L4') continue;
     const waypoint = waypointIdentity(namespace, trustDomain);
+    // A dry run is enforced by nobody, before or after (risk/dry-run-policy says so).
+    if (analysis.dryRun) continue;
     const identity = waypointIdentityEffect(policy, waypoint);
     if (!identity) continue;
-    const sources = ((policy.spec?.rules ?? []) as any[]).flatMap(r => (r?.from ?? []).map((f: any) => f?.source ?? {}));
-    // Written for the waypoint already (the guide's bypass DENY, or an ALLOW prepared by hand).
-    if (sources.some(s => [...(s.principals ?? []), ...(s.notPrincipals ?? [])].includes(waypoint.principal))) continue;
     const behind = `once ${namespace} has a waypoint, ztunnel sees the waypoint's identity (${waypoint.principal}) instead of the caller's`;
     const text: Record<typeof identity.effect, {message: string; remedy: string}> = {
       'allow-rejects-waypoint': {

@@ -5,7 +5,7 @@ import {makeFinding} from '../audit/finding.ts';
 import type {Finding} from '../audit/types.ts';
 import {analyzeAuthorizationPolicy} from '../authorization.ts';
 import {attachmentFor, type PodTemplateUnit} from './attachment.ts';
-import {derivedName, operation, targetOf} from './objects.ts';
+import {byCodeUnits, derivedName, operation, targetOf} from './objects.ts';
 import {MANAGED_BY, SOURCE_ANNOTATION, type Operation} from './types.ts';
 import {exemptWaypoint, waypointIdentityEffect, withoutCallerConditions} from '../waypoint-identity.ts';
 import {waypointIdentity, waypointRef} from './waypoint.ts';
@@ -35,12 +35,20 @@ function selectorOf(object: KubeObject): Record<string, string> | undefined {
   return object.spec?.selector?.matchLabels;
 }
 
-/** The same policy attached to the waypoint with targetRefs instead of a selector. */
-function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, string>>): KubeObject {
+/** Where a copy attached to the whole waypoint (a Gateway, not a Service) is recorded. */
+const WAYPOINT_TARGET = 'Gateway/waypoint';
+
+/** Annotations that change what a policy does, which its copy must keep: a dry run stays a dry run. */
+const BEHAVIOUR_ANNOTATIONS = ['istio.io/dry-run'];
+
+/** The same policy attached to the waypoint with targetRefs instead of a selector (optionally fewer rules). */
+function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, string>>, rules?: unknown[]): KubeObject {
   const spec = structuredClone(original.spec ?? {});
   delete spec.selector;
   delete spec.targetRef;
   spec.targetRefs = targetRefs;
+  if (rules) spec.rules = structuredClone(rules);
+  const kept = Object.fromEntries(BEHAVIOUR_ANNOTATIONS.filter(a => original.metadata.annotations?.[a] !== undefined).map(a => [a, original.metadata.annotations![a]!]));
   return {
     apiVersion: original.apiVersion,
     kind: original.kind,
@@ -48,7 +56,7 @@ function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, str
       name: derivedName(original.metadata.name, 'waypoint'),
       namespace: original.metadata.namespace,
       labels: {...(original.metadata.labels ?? {}), ...MANAGED_BY},
-      annotations: {[SOURCE_ANNOTATION]: `${original.kind}/${original.metadata.namespace}/${original.metadata.name}`},
+      annotations: {...kept, [SOURCE_ANNOTATION]: `${original.kind}/${original.metadata.namespace}/${original.metadata.name}`},
     },
     spec,
   };
@@ -62,7 +70,8 @@ function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, str
 export function planPolicies(input: PolicyInputs): PolicyPlan {
   const plan: PolicyPlan = {operations: [], replaced: [], findings: []};
   const {namespace} = input;
-  const copyToWaypoint = (original: KubeObject, why: string): boolean => {
+  /** Creates the copy and returns where it attaches (Service names, or WAYPOINT_TARGET), or undefined. */
+  const copyToWaypoint = (original: KubeObject, why: string, rules?: unknown[]): string[] | undefined => {
     if (original.metadata.namespace === input.rootNamespace && !selectorOf(original)) {
       plan.findings.push(
         makeFinding(FINDINGS.meshWidePolicy, {
@@ -73,7 +82,7 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
           scope: 'mesh',
         }),
       );
-      return false;
+      return undefined;
     }
     const attachment = attachmentFor(selectorOf(original), input.units, input.services);
     if (attachment.kind === 'nothing') {
@@ -86,7 +95,7 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
           scope: 'workload',
         }),
       );
-      return false;
+      return undefined;
     }
     if (attachment.kind === 'part-of-service') {
       plan.findings.push(
@@ -98,35 +107,40 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
           scope: 'workload',
         }),
       );
-      return false;
+      return undefined;
     }
     const refs =
       attachment.kind === 'waypoint'
         ? [waypointRef]
         : attachment.services.map(name => ({group: '', kind: 'Service', name}));
-    const copy = waypointCopy(original, refs);
+    const copy = waypointCopy(original, refs, rules);
     plan.operations.push(operation(namespace, 'policies', 'create', targetOf(copy), null, copy, why));
-    return true;
+    return attachment.kind === 'waypoint' ? [WAYPOINT_TARGET] : attachment.services;
   };
+
+  // ALLOW copies by where they attach: at the waypoint, an ALLOW denies whatever no ALLOW there allows.
+  const allowCopies: Array<{policy: KubeObject; refs: string[]}> = [];
+  const copyPolicy = (policy: KubeObject, why: string, rules?: unknown[]): boolean => {
+    const copied = copyToWaypoint(policy, why, rules);
+    if (copied && (policy.spec?.action ?? 'ALLOW') === 'ALLOW') allowCopies.push({policy, refs: copied});
+    return Boolean(copied);
+  };
+  const waypoint = waypointIdentity(namespace, input.trustDomain);
 
   for (const policy of input.authorizationPolicies) {
     if (hasTargetRefs(policy.spec)) continue;
     const analysis = analyzeAuthorizationPolicy(policy, input.rootNamespace);
     if (analysis.layer === 'L7' || analysis.action === 'CUSTOM' || analysis.action === 'AUDIT') {
-      if (copyToWaypoint(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`)) plan.replaced.push(policy);
+      if (copyPolicy(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`)) plan.replaced.push(policy);
       continue;
     }
-    if (analysis.action !== 'ALLOW' && analysis.action !== 'DENY') continue;
-    const waypoint = waypointIdentity(namespace, input.trustDomain);
     const identity = waypointIdentityEffect(policy, waypoint);
     if (!identity) continue;
-    const rules = (policy.spec?.rules ?? []) as any[];
-    // A policy that already names the waypoint was written for it: the guide's bypass DENY (notPrincipals:
-    // the waypoint), or an ALLOW prepared by hand. Copying the bypass DENY to the waypoint would deny all.
-    const sources = rules.flatMap(r => (r?.from ?? []).map((f: any) => f?.source ?? {}));
-    if (sources.some(s => [...(s.principals ?? []), ...(s.notPrincipals ?? [])].includes(waypoint.principal))) continue;
+    const rules = (Array.isArray(policy.spec?.rules) ? policy.spec.rules : []) as any[];
     const name = policy.metadata.name;
-    if (identity.effect === 'allow-rejects-waypoint') {
+    // A dry-run policy is enforced by nobody (ztunnel skips it): there is no traffic to keep flowing at
+    // ztunnel, and its copy stays a dry run.
+    if (!analysis.dryRun && identity.effect === 'allow-rejects-waypoint') {
       // ztunnel will see the waypoint instead of the caller: allow it on the same ports and conditions.
       const waypointRules = identity.rules.map(i => ({from: [{source: {principals: [waypoint.principal]}}], ...withoutCallerConditions(rules[i] ?? {})}));
       const unique = [...new Map(waypointRules.map(r => [JSON.stringify(r), r])).values()];
@@ -134,7 +148,7 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
       updated.spec = {...updated.spec, rules: [...rules, ...unique]};
       plan.operations.push(operation(namespace, 'policies', 'update', targetOf(policy), policy, updated, `ztunnel will see the waypoint's identity (${waypoint.principal}) instead of the caller's`));
     }
-    if (identity.effect === 'deny-blocks-waypoint') {
+    if (!analysis.dryRun && identity.effect === 'deny-blocks-waypoint') {
       const updated = structuredClone(policy);
       updated.spec = {...updated.spec, rules: rules.map((r, i) => (identity.rules.includes(i) ? exemptWaypoint(r ?? {}, waypoint, namespace) : r))};
       plan.operations.push(operation(namespace, 'policies', 'update', targetOf(policy), policy, updated, `ztunnel would deny the waypoint itself (${waypoint.principal}), and with it everything that goes through it: the waypoint is exempted`));
@@ -145,8 +159,28 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
       'deny-fails-open': `keeps denying the callers ${name} names, which ztunnel no longer sees behind the waypoint`,
       'deny-blocks-waypoint': `keeps denying, at the waypoint, the callers ${name} denies, now that ztunnel lets the waypoint through`,
     };
-    // The original stays for traffic that reaches the pods directly; the copy sees the real callers.
-    copyToWaypoint(policy, why[identity.effect]);
+    // The original stays for traffic that reaches the pods directly; the copy sees the real callers. Rules
+    // written for the waypoint stay out of it: at the waypoint no caller is the waypoint.
+    copyPolicy(policy, why[identity.effect], rules.filter((_, i) => !identity.forWaypoint.includes(i)));
+  }
+
+  // Under sidecars every ALLOW that selects a pod counts together; at the waypoint, only those attached
+  // there do. Once one ALLOW has a copy on a Service (or on the whole waypoint), each other ALLOW on the
+  // same pods needs one too, or the traffic only it allows is denied at the waypoint.
+  const copied = new Set(allowCopies.map(c => c.policy));
+  const onWaypoint = allowCopies.some(c => c.refs.includes(WAYPOINT_TARGET));
+  const onServices = new Set(allowCopies.flatMap(c => c.refs));
+  for (const policy of input.authorizationPolicies) {
+    if (copied.has(policy) || hasTargetRefs(policy.spec) || (policy.spec?.action ?? 'ALLOW') !== 'ALLOW' || allowCopies.length === 0) continue;
+    const attachment = attachmentFor(selectorOf(policy), input.units, input.services);
+    const shares =
+      attachment.kind === 'waypoint' ||
+      onWaypoint ||
+      (attachment.kind === 'services' && attachment.services.some(name => onServices.has(name))) ||
+      (attachment.kind === 'part-of-service' && onServices.has(attachment.service));
+    if (!shares) continue;
+    const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
+    copyToWaypoint(policy, `at the waypoint an ALLOW denies what no ALLOW there allows: copied next to ${alongside} so that what ${policy.metadata.name} allows stays allowed`);
   }
   for (const auth of input.requestAuthentications) {
     if (hasTargetRefs(auth.spec)) continue;
