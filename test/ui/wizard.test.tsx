@@ -752,6 +752,29 @@ describe('everywhere', () => {
     ui.unmount();
   });
 
+  test('letters that arrive in one read each count, and a question a key opens owns the keys right behind it', async () => {
+    const ui = new Ui(new FakeServices(data));
+    await walkTo(ui, 'choose');
+    await settle(20);
+    ui.r.stdin.write('jj');
+    await ui.see(/❯◯ edge/);
+    // "/" opens the filter, so the q right behind it is typed into the filter, not a quit.
+    ui.r.stdin.write('/q');
+    await ui.see('filter: q');
+    await settle(60);
+    assert.equal(ui.exits, 0, 'the wizard is still open');
+    await ui.press('esc', /0 selected/);
+    await ui.press('space', '◉ bookinfo');
+    await ui.press('enter', /warning\(s\) at the end of the preview/);
+    await ui.press('y', '22 operations');
+    // enter asks "apply?", and the esc right behind it answers "not yet": it must not leave the screen.
+    ui.r.stdin.write(`${KEYS.enter}${KEYS.esc}`);
+    await settle(120);
+    assert.match(ui.frame(), /Preview \(step 6 of 8\)/);
+    assert.doesNotMatch(ui.frame(), /Apply 22 operations/);
+    ui.unmount();
+  });
+
   test('q quits at once when nothing runs', async () => {
     const ui = new Ui(new FakeServices(data));
     await walkTo(ui, 'verify');

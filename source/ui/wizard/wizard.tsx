@@ -86,7 +86,14 @@ export function Wizard({services, onExit}: WizardProps) {
   const [state, dispatch, getState] = useSyncReducer(reducer, initialState);
   const actions = useActions(services, dispatch, getState);
   const {columns, rows} = useTerminalSize();
-  const [modal, setModal] = useState<KeyHint[] | undefined>(undefined);
+  const [modal, setModalState] = useState<KeyHint[] | undefined>(undefined);
+  // The shell reads the question a screen asks from a ref, set the moment the screen says so: a key right
+  // behind the one that opened it ("/q") must reach the question before React has drawn it.
+  const modalNow = useRef<KeyHint[] | undefined>(undefined);
+  const setModal = useCallback((keys: KeyHint[] | undefined) => {
+    modalNow.current = keys;
+    setModalState(keys);
+  }, []);
   const quitWhenStopped = useRef(false);
 
   useEffect(() => actions.loadSession(), [actions]);
@@ -141,7 +148,7 @@ export function Wizard({services, onExit}: WizardProps) {
       return true;
     }
     // A screen asking its own question (a filter being typed, "apply? y/n") owns every key but Ctrl+C.
-    if (modal) return false;
+    if (modalNow.current) return false;
     if (input === '?') dispatch({type: 'overlay', overlay: 'help'});
     else if (input === 'q') {
       if (running) dispatch({type: 'overlay', overlay: 'quit'});

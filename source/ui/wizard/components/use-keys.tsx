@@ -16,6 +16,8 @@ interface Router {
 
 const RouterContext = createContext<Router | undefined>(undefined);
 
+const isPrintable = (letter: string) => letter >= ' ' && letter !== '\u007f';
+
 /**
  * Every key of the wizard goes through one place, in a fixed order: the shell's keys (quit, help, back)
  * first, then the mounted screen's handlers in the order they mounted.
@@ -39,7 +41,19 @@ export function KeyRouter({onKey, children}: {onKey: GlobalKeyHandler; children:
       if (entries.current.has(entry) && entry.current.isActive) entry.current.handler(input, key);
     }
   }, []);
-  useInput(route);
+  // Ink hands letters that arrive in one read (fast typing, key repeat, SSH batching) over as one string:
+  // "jj" matched no key and was lost. Each letter goes on its own, in order, as Ink does with the escape
+  // sequences of one read: handlers read the state their previous key left (useSyncReducer, the shell's
+  // question ref), not the last render, so no render is needed in between.
+  const routeEach = useCallback<KeyHandler>(
+    (input, key) => {
+      const letters = [...input];
+      if (letters.length < 2 || key.ctrl || key.meta || !letters.every(isPrintable)) return route(input, key);
+      for (const letter of letters) route(letter, {...key, shift: /[A-Z]/.test(letter)});
+    },
+    [route],
+  );
+  useInput(routeEach);
   const router = useMemo<Router>(
     () => ({
       register(entry) {

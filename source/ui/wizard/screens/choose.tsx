@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import React, {useEffect, useMemo} from 'react';
+import React, {useEffect, useLayoutEffect, useMemo} from 'react';
 import {useKeys} from '../components/use-keys.tsx';
 import type {NamespaceReadiness} from '../../../core/audit/types.ts';
 import {readinessLabel} from '../../../core/system-namespaces.ts';
@@ -87,10 +87,13 @@ export function ChooseScreen({state, dispatch, actions, height, width, active, s
     if (state.audit.status === 'idle') actions.loadAudit();
   }, [state.audit.status, actions]);
   // While the filter is typed, every letter is the filter's: q must not quit, ? must not open the help.
-  useEffect(() => {
-    setModal(view.filtering ? FILTER_KEYS : undefined);
-    return () => setModal(undefined);
-  }, [view.filtering, setModal]);
+  // The shell hears of it the moment the key that opens or closes the filter is handled, not a render
+  // later: "/q" in one read types q.
+  const sendView = (action: ViewAction) => {
+    send(action);
+    setModal(latest().filtering ? FILTER_KEYS : undefined);
+  };
+  useLayoutEffect(() => () => setModal(undefined), [setModal]);
 
   const all = state.audit.status === 'ready' ? state.audit.value.namespaces : [];
   const system = useMemo(() => new Set(state.audit.status === 'ready' ? state.audit.value.cluster.systemNamespaces : []), [state.audit]);
@@ -105,27 +108,27 @@ export function ChooseScreen({state, dispatch, actions, height, width, active, s
       // Read the view as the previous keys of this chunk left it, not as it was last drawn.
       const now = latest();
       if (now.filtering) {
-        if (key.return || key.escape) send({type: key.escape ? 'filter-clear' : 'filter-end'});
-        else if (key.backspace || key.delete) send({type: 'filter-delete'});
-        else if (input && !key.ctrl && !key.meta) send({type: 'filter-type', text: input});
+        if (key.return || key.escape) sendView({type: key.escape ? 'filter-clear' : 'filter-end'});
+        else if (key.backspace || key.delete) sendView({type: 'filter-delete'});
+        else if (input && !key.ctrl && !key.meta) sendView({type: 'filter-type', text: input});
         return;
       }
       const list = now.filter === view.filter ? shown : all.filter(n => n.name.includes(now.filter));
       const count = list.length;
-      if (key.upArrow || input === 'k') send({type: 'up', count, page: listHeight});
-      else if (key.downArrow || input === 'j') send({type: 'down', count, page: listHeight});
-      else if (key.pageUp) send({type: 'page-up', count, page: listHeight});
-      else if (key.pageDown) send({type: 'page-down', count, page: listHeight});
-      else if (key.home || input === 'g') send({type: 'first', count, page: listHeight});
-      else if (key.end || input === 'G') send({type: 'last', count, page: listHeight});
-      else if (input === '/') send({type: 'filter-start'});
+      if (key.upArrow || input === 'k') sendView({type: 'up', count, page: listHeight});
+      else if (key.downArrow || input === 'j') sendView({type: 'down', count, page: listHeight});
+      else if (key.pageUp) sendView({type: 'page-up', count, page: listHeight});
+      else if (key.pageDown) sendView({type: 'page-down', count, page: listHeight});
+      else if (key.home || input === 'g') sendView({type: 'first', count, page: listHeight});
+      else if (key.end || input === 'G') sendView({type: 'last', count, page: listHeight});
+      else if (input === '/') sendView({type: 'filter-start'});
       else if (input === ' ') {
         const ns = list[now.cursor];
         if (ns && selectable(ns)) dispatch({type: 'toggle-selected', namespace: ns.name});
       } else if (input === 'a') {
         dispatch({type: 'add-selected', namespaces: list.filter(n => n.readiness === 'ready' && n.mode !== 'none' && selectable(n)).map(n => n.name)});
       } else if (key.escape) {
-        if (now.filter) send({type: 'filter-clear'});
+        if (now.filter) sendView({type: 'filter-clear'});
         else dispatch({type: 'back'});
       } else if (key.return) actions.planSelected();
     },

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import React, {useEffect, useMemo} from 'react';
+import React, {useEffect, useLayoutEffect, useMemo} from 'react';
 import {useKeys} from '../components/use-keys.tsx';
 import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import {previewLines} from '../components/diff-lines.ts';
@@ -46,10 +46,13 @@ export function PreviewScreen({state, dispatch, actions, height, width, active, 
   const lines = useMemo(() => (state.plan.status === 'ready' ? previewLines(state.plan.value.plan, width) : []), [state.plan, width]);
   // "Apply? y/n" is a question: until it is answered, esc means "not yet" here, not "back a screen", and
   // q is not quit; the footer shows the answers.
-  useEffect(() => {
-    setModal(view.confirming ? CONFIRM_KEYS : undefined);
-    return () => setModal(undefined);
-  }, [view.confirming, setModal]);
+  // The shell hears of the question the moment a key opens or closes it, not a render later: an esc right
+  // behind the enter (one read) answers it instead of going back a screen.
+  const sendView = (action: ViewAction) => {
+    send(action);
+    setModal(latest().confirming ? CONFIRM_KEYS : undefined);
+  };
+  useLayoutEffect(() => () => setModal(undefined), [setModal]);
   const pageHeight = Math.max(3, height - 3);
   const max = Math.max(0, lines.length - pageHeight);
   const opStarts = useMemo(() => lines.flatMap((l, i) => (l.op !== undefined && (i === 0 || lines[i - 1]!.op !== l.op) ? [i] : [])), [lines]);
@@ -60,20 +63,20 @@ export function PreviewScreen({state, dispatch, actions, height, width, active, 
     const view = latest();
     if (view.confirming) {
       if (input === 'y') {
-        send({type: 'confirm', on: false});
+        sendView({type: 'confirm', on: false});
         dispatch({type: 'go', screen: 'apply'});
         actions.apply(state.plan.value.plan.namespaces);
-      } else if (input === 'n' || key.escape) send({type: 'confirm', on: false});
+      } else if (input === 'n' || key.escape) sendView({type: 'confirm', on: false});
       return;
     }
-    if (key.upArrow || input === 'k') send({type: 'scroll', by: -1, max});
-    else if (key.downArrow || input === 'j') send({type: 'scroll', by: 1, max});
-    else if (key.pageUp) send({type: 'scroll', by: -pageHeight, max});
-    else if (key.pageDown || input === ' ') send({type: 'scroll', by: pageHeight, max});
-    else if (input === 'n') send({type: 'to', line: opStarts.find(s => s > view.top) ?? view.top, max});
-    else if (input === 'p') send({type: 'to', line: [...opStarts].reverse().find(s => s < view.top) ?? 0, max});
+    if (key.upArrow || input === 'k') sendView({type: 'scroll', by: -1, max});
+    else if (key.downArrow || input === 'j') sendView({type: 'scroll', by: 1, max});
+    else if (key.pageUp) sendView({type: 'scroll', by: -pageHeight, max});
+    else if (key.pageDown || input === ' ') sendView({type: 'scroll', by: pageHeight, max});
+    else if (input === 'n') sendView({type: 'to', line: opStarts.find(s => s > view.top) ?? view.top, max});
+    else if (input === 'p') sendView({type: 'to', line: [...opStarts].reverse().find(s => s < view.top) ?? 0, max});
     else if (input === 'y' && warningCount(state) > 0) dispatch({type: 'acknowledge'});
-    else if (key.return && canApply) send({type: 'confirm', on: true});
+    else if (key.return && canApply) sendView({type: 'confirm', on: true});
   }, {isActive: active});
 
   if (state.plan.status === 'idle' || state.plan.status === 'loading') return <Working label="Planning…" />;

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import React, {useEffect} from 'react';
+import React, {useEffect, useLayoutEffect} from 'react';
 import {useKeys} from '../components/use-keys.tsx';
 import {useSyncReducer} from '../components/use-sync-reducer.ts';
 import type {KeyHint, ScreenProps} from '../screen.ts';
@@ -44,7 +44,8 @@ export function RevertScreen({state, dispatch, actions, height, active, setModal
   const [view, send, latest] = useSyncReducer(viewReducer, {cursor: 0, picked: []});
   const run = state.revert;
   // A conflict is a question the revert waits on: only its answers count until it is answered.
-  useEffect(() => {
+  // A layout effect: the shell must know about the question before the next key of the same chunk.
+  useLayoutEffect(() => {
     setModal(state.conflict ? CONFLICT_KEYS : undefined);
     return () => setModal(undefined);
   }, [state.conflict, setModal]);
