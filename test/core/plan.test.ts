@@ -322,6 +322,36 @@ describe('policies', () => {
     assert.deepEqual(touching(scenarioPlan.plan, 'AuthorizationPolicy', 'guarded', 'waypoint-only-waypoint'), []);
   });
 
+  test('a mesh-wide policy that would reject the waypoint stops the plan; one that only fails open is reported', () => {
+    const rootPolicy = (name: string, action: string, source: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: {name, namespace: 'istio-system'},
+      spec: {action, rules: [{from: [{source}]}]},
+    });
+    const withRoot = (...policies: KubeObject[]): Inventory => ({...scenarios, objects: {...scenarios.objects, authorizationPolicy: [...(scenarios.objects.authorizationPolicy ?? []), ...policies]}});
+
+    const mesh = withRoot(rootPolicy('mesh-callers', 'ALLOW', {principals: ['cluster.local/ns/frontend/sa/web']}), rootPolicy('mesh-deny-bots', 'DENY', {principals: ['cluster.local/ns/bots/sa/crawler']}));
+    const {plan, audit} = planMigration(mesh, CLUSTER, ['guarded']);
+    const [blocker, ...more] = findingsOf(plan, FINDINGS.meshWidePolicyBlocksWaypoint);
+    assert.equal(more.length, 0, 'only the ALLOW: the DENY of named callers fails open, it does not stop traffic');
+    assert.equal(blocker!.severity, 'blocker');
+    assert.equal(blocker!.resource.name, 'mesh-callers');
+    assert.match(blocker!.message, /ztunnel sees cluster\.local\/ns\/guarded\/sa\/waypoint, which it would reject: all traffic through the waypoint would stop/);
+    assert.match(blocker!.remedy, /^add cluster\.local\/ns\/guarded\/sa\/waypoint to its sources in istio-system, then plan again$/);
+    // The audit says the same, for each mesh-wide policy, with a remedy for the mesh owner.
+    const meshFindings = audit.findings.filter(f => f.scope === 'mesh' && f.id.startsWith('policy/l4-') && f.namespaces.includes('guarded'));
+    assert.deepEqual(meshFindings.map(f => [f.id, f.resource.name]).sort(), [
+      [FINDINGS.l4AllowWaypointIdentity.id, 'mesh-callers'],
+      [FINDINGS.l4DenyWaypointIdentity.id, 'mesh-deny-bots'],
+    ]);
+    assert.ok(meshFindings.every(f => /the plan does not change mesh-wide policies/.test(f.remedy)));
+
+    // Once the mesh owner lets the waypoint in, the plan goes ahead.
+    const fixed = withRoot(rootPolicy('mesh-callers', 'ALLOW', {principals: ['cluster.local/ns/frontend/sa/web', 'cluster.local/ns/guarded/sa/waypoint']}));
+    assert.deepEqual(findingsOf(planMigration(fixed, CLUSTER, ['guarded']).plan, FINDINGS.meshWidePolicyBlocksWaypoint), []);
+  });
+
   test('RequestAuthentication and WasmPlugin get targetRefs copies on their Service; the originals go in clean-up', () => {
     for (const [kind, inventoryKind, name] of [
       ['RequestAuthentication', 'requestAuthentication', 'api-jwt'],

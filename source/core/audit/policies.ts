@@ -1,6 +1,7 @@
+import type {KubeObject} from '../../kube/client.ts';
 import {analyzeAuthorizationPolicy} from '../authorization.ts';
 import {waypointIdentity} from '../plan/waypoint.ts';
-import {waypointIdentityEffect} from '../waypoint-identity.ts';
+import {waypointIdentityEffect, type WaypointIdentity} from '../waypoint-identity.ts';
 import {FINDINGS} from './catalogue.ts';
 import {describe, refOf, type AuditContext} from './context.ts';
 import {makeFinding} from './finding.ts';
@@ -110,49 +111,64 @@ export function policyFindings(ctx: AuditContext): Finding[] {
 
 /**
  * Identity-based L4 policies in namespaces that will get a waypoint: behind it, ztunnel sees the waypoint's
- * identity instead of the caller's (see waypoint-identity.ts for the four ways that goes wrong).
+ * identity instead of the caller's (see waypoint-identity.ts for the four ways that goes wrong). Mesh-wide
+ * policies (root namespace, no selector) apply to every workload, so to the pods behind every new waypoint.
  */
 export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: Set<string>): Finding[] {
   const out: Finding[] = [];
   const trustDomain = (ctx.meshConfig.trustDomain as string | undefined) ?? 'cluster.local';
-  for (const policy of ctx.items('authorizationPolicy')) {
-    const namespace = policy.metadata.namespace!;
-    if (!waypointNamespaces.has(namespace)) continue;
+  const check = (policy: KubeObject, namespace: string, mesh: boolean) => {
     const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
-    if (analysis.attachment === 'targetRefs' || analysis.layer !== 'L4') continue;
-    const waypoint = waypointIdentity(namespace, trustDomain);
     // A dry run is enforced by nobody, before or after (risk/dry-run-policy says so).
-    if (analysis.dryRun) continue;
-    const identity = waypointIdentityEffect(policy, waypoint);
-    if (!identity) continue;
-    const behind = `once ${namespace} has a waypoint, ztunnel sees the waypoint's identity (${waypoint.principal}) instead of the caller's`;
-    const text: Record<typeof identity.effect, {message: string; remedy: string}> = {
-      'allow-rejects-waypoint': {
-        message: `${describe(policy)} allows callers by identity; ${behind}, and this ALLOW would reject it`,
-        remedy: `add the waypoint principal ${waypoint.principal} to its sources and copy it to the waypoint, which sees the real callers (the plan does both)`,
-      },
-      'allow-admits-through-waypoint': {
-        message: `${describe(policy)} lets the waypoint in; ${behind}, so callers it does not allow would get through the waypoint`,
-        remedy: 'copy it to the waypoint, which sees the real callers (the plan does this)',
-      },
-      'deny-fails-open': {
-        message: `${describe(policy)} denies callers by identity; ${behind}, so it stops matching them (fail-open)`,
-        remedy: 'copy it to the waypoint, which sees the real callers; the original stays for traffic that reaches the pods directly (the plan does this)',
-      },
-      'deny-blocks-waypoint': {
-        message: `${describe(policy)} denies every caller it does not except; ${behind}, and it would deny all traffic through the waypoint`,
-        remedy: `exempt ${waypoint.principal} in the rules that match it and copy the policy to the waypoint, which sees the real callers (the plan does both)`,
-      },
-    };
-    const definition = identity.effect.startsWith('allow') ? FINDINGS.l4AllowWaypointIdentity : FINDINGS.l4DenyWaypointIdentity;
-    out.push(
-      makeFinding(definition, {
-        ...text[identity.effect],
-        namespaces: [namespace],
-        resource: refOf(policy),
-        scope: policy.spec?.selector ? 'workload' : 'namespace',
-      }),
-    );
+    if (analysis.attachment === 'targetRefs' || analysis.layer !== 'L4' || analysis.dryRun) return;
+    const finding = identityFinding(policy, waypointIdentity(namespace, trustDomain), mesh);
+    if (finding) out.push(finding);
+  };
+  for (const policy of ctx.items('authorizationPolicy')) {
+    if (waypointNamespaces.has(policy.metadata.namespace!) && policy.metadata.namespace !== ctx.rootNamespace) check(policy, policy.metadata.namespace!, false);
+  }
+  const meshWide = ctx.inNamespace('authorizationPolicy', ctx.rootNamespace).filter(p => !p.spec?.selector);
+  for (const namespace of [...waypointNamespaces].sort()) {
+    if (namespace !== ctx.rootNamespace) for (const policy of meshWide) check(policy, namespace, true);
   }
   return out;
+}
+
+function identityFinding(policy: KubeObject, waypoint: WaypointIdentity, mesh: boolean): Finding | undefined {
+  const identity = waypointIdentityEffect(policy, waypoint);
+  if (!identity) return undefined;
+  const namespace = waypoint.namespace;
+  const behind = `once ${namespace} has a waypoint, ztunnel sees the waypoint's identity (${waypoint.principal}) instead of the caller's`;
+  // The plan changes what is in the namespace it migrates; a mesh-wide policy is the mesh owner's to change.
+  const who = mesh ? 'in the root namespace (the plan does not change mesh-wide policies)' : '(the plan does this)';
+  const text: Record<typeof identity.effect, {message: string; remedy: string}> = {
+    'allow-rejects-waypoint': {
+      message: `${describe(policy)} allows callers by identity; ${behind}, and this ALLOW would reject it`,
+      remedy: mesh
+        ? `add the waypoint principal ${waypoint.principal} to its sources ${who}, and attach a copy to GatewayClass istio-waypoint`
+        : `add the waypoint principal ${waypoint.principal} to its sources and copy it to the waypoint, which sees the real callers (the plan does both)`,
+    },
+    'allow-admits-through-waypoint': {
+      message: `${describe(policy)} lets the waypoint in; ${behind}, so callers it does not allow would get through the waypoint`,
+      remedy: mesh ? `attach a copy to GatewayClass istio-waypoint ${who}` : 'copy it to the waypoint, which sees the real callers (the plan does this)',
+    },
+    'deny-fails-open': {
+      message: `${describe(policy)} denies callers by identity; ${behind}, so it stops matching them (fail-open)`,
+      remedy: mesh
+        ? `attach a copy to GatewayClass istio-waypoint ${who}`
+        : 'copy it to the waypoint, which sees the real callers; the original stays for traffic that reaches the pods directly (the plan does this)',
+    },
+    'deny-blocks-waypoint': {
+      message: `${describe(policy)} denies every caller it does not except; ${behind}, and it would deny all traffic through the waypoint`,
+      remedy: mesh
+        ? `exempt ${waypoint.principal} in the rules that match it ${who}, and attach a copy to GatewayClass istio-waypoint`
+        : `exempt ${waypoint.principal} in the rules that match it and copy the policy to the waypoint, which sees the real callers (the plan does both)`,
+    },
+  };
+  return makeFinding(identity.effect.startsWith('allow') ? FINDINGS.l4AllowWaypointIdentity : FINDINGS.l4DenyWaypointIdentity, {
+    ...text[identity.effect],
+    namespaces: [namespace],
+    resource: refOf(policy),
+    scope: mesh ? 'mesh' : policy.spec?.selector ? 'workload' : 'namespace',
+  });
 }

@@ -77,6 +77,7 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         rootNamespace: ctx.rootNamespace,
         trustDomain,
         authorizationPolicies: ctx.inNamespace('authorizationPolicy', name),
+        meshPolicies: ctx.inNamespace('authorizationPolicy', ctx.rootNamespace).filter(p => !p.spec?.selector && !p.spec?.targetRef && !(p.spec?.targetRefs ?? []).length),
         requestAuthentications: ctx.inNamespace('requestAuthentication', name),
         wasmPlugins: ctx.inNamespace('wasmPlugin', name),
         services: ctx.inNamespace('service', name),

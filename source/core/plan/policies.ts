@@ -15,6 +15,8 @@ export interface PolicyInputs {
   rootNamespace: string;
   trustDomain: string;
   authorizationPolicies: KubeObject[];
+  /** The root namespace's policies without a selector: they apply to every workload of the mesh. */
+  meshPolicies: KubeObject[];
   requestAuthentications: KubeObject[];
   wasmPlugins: KubeObject[];
   services: KubeObject[];
@@ -181,6 +183,24 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
     if (!shares) continue;
     const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
     copyToWaypoint(policy, `at the waypoint an ALLOW denies what no ALLOW there allows: copied next to ${alongside} so that what ${policy.metadata.name} allows stays allowed`);
+  }
+  // Mesh-wide L4 policies apply to these pods too, and see the waypoint as well. The plan leaves them to
+  // the mesh owner; one that would reject the waypoint or deny everything through it stops the plan.
+  for (const policy of input.meshPolicies) {
+    const analysis = analyzeAuthorizationPolicy(policy, input.rootNamespace);
+    if (analysis.layer !== 'L4' || analysis.dryRun) continue;
+    const identity = waypointIdentityEffect(policy, waypoint);
+    if (identity?.effect !== 'allow-rejects-waypoint' && identity?.effect !== 'deny-blocks-waypoint') continue;
+    const fix = identity.effect === 'allow-rejects-waypoint' ? `add ${waypoint.principal} to its sources` : `exempt ${waypoint.principal} (notPrincipals) in the rules that match it`;
+    plan.findings.push(
+      makeFinding(FINDINGS.meshWidePolicyBlocksWaypoint, {
+        message: `${describe(policy)} applies to every workload and names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal}, which it would ${identity.effect === 'allow-rejects-waypoint' ? 'reject' : 'deny'}: all traffic through the waypoint would stop`,
+        remedy: `${fix} in ${input.rootNamespace}, then plan again`,
+        namespaces: [namespace],
+        resource: refOf(policy),
+        scope: 'mesh',
+      }),
+    );
   }
   for (const auth of input.requestAuthentications) {
     if (hasTargetRefs(auth.spec)) continue;
