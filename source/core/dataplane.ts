@@ -53,10 +53,21 @@ export function dataplaneMode(namespace: KubeObject, podsInNamespace: KubeObject
   return 'none';
 }
 
-/** Pods grouped by namespace, computed once for the whole cluster. */
+/**
+ * A pod that runs, or is about to: not one being deleted (old pods stay Terminating for their grace
+ * period after a restart, sidecar and all) nor one that has finished (a completed Job's pod keeps its
+ * sidecar in the list forever). Counting those called a freshly migrated namespace "mixed".
+ */
+export function isLive(pod: KubeObject): boolean {
+  const phase = (pod.status as {phase?: string} | undefined)?.phase;
+  return !pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+/** Live pods grouped by namespace, computed once for the whole cluster. */
 export function podsByNamespace(pods: KubeObject[]): Map<string, KubeObject[]> {
   const out = new Map<string, KubeObject[]>();
   for (const pod of pods) {
+    if (!isLive(pod)) continue;
     const ns = pod.metadata.namespace ?? '';
     const list = out.get(ns);
     if (list) list.push(pod);

@@ -1,6 +1,6 @@
 import type {KubeClient, KubeObject} from '../../kube/client.ts';
 import {KINDS} from '../../kube/kinds.ts';
-import {isAmbientPod, isMeshInfrastructure} from '../dataplane.ts';
+import {isAmbientPod, isLive, isMeshInfrastructure} from '../dataplane.ts';
 
 export interface Verification {
   ok: boolean;
@@ -15,7 +15,7 @@ function hasProxyContainer(pod: KubeObject): boolean {
 
 /** The guide's last check: pods run without istio-proxy and are redirected by ztunnel. */
 export async function verifyNamespace(client: KubeClient, namespace: string): Promise<Verification> {
-  const pods = (await client.list(KINDS.pod, {namespace})).filter(p => !isMeshInfrastructure(p) && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded');
+  const pods = (await client.list(KINDS.pod, {namespace})).filter(p => !isMeshInfrastructure(p) && isLive(p));
   const withSidecar = pods.filter(hasProxyContainer).map(p => p.metadata.name);
   const notRedirected = pods.filter(p => !isAmbientPod(p)).map(p => p.metadata.name);
   const ok = withSidecar.length === 0 && notRedirected.length === 0;

@@ -1,6 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import type {KindName} from '../../kube/kinds.ts';
-import {hasSidecar, isMeshInfrastructure} from '../dataplane.ts';
+import {hasSidecar, isLive, isMeshInfrastructure} from '../dataplane.ts';
 import {CHECKS} from './catalogue.ts';
 import type {AuditContext, InstallMethod} from './context.ts';
 import type {CheckResult} from './types.ts';
@@ -193,8 +193,8 @@ const checks: Array<{id: string; needs: KindName[]; run: Check}> = [
     id: CHECKS.hboneSidecars.id,
     needs: ['pod'],
     run: ctx => {
-      const stale = ctx.items('pod').filter(p => hasSidecar(p) && !isMeshInfrastructure(p) && !sidecarHasHbone(p));
-      const total = ctx.items('pod').filter(p => hasSidecar(p) && !isMeshInfrastructure(p)).length;
+      const stale = ctx.items('pod').filter(p => isLive(p) && hasSidecar(p) && !isMeshInfrastructure(p) && !sidecarHasHbone(p));
+      const total = ctx.items('pod').filter(p => isLive(p) && hasSidecar(p) && !isMeshInfrastructure(p)).length;
       // "all 0 sidecars carry ..." read as if something had been checked.
       if (total === 0) return pass('no sidecar to restart: no workload runs an Istio sidecar');
       if (stale.length === 0) return pass(`all ${total} sidecars carry ISTIO_META_ENABLE_HBONE=true`);
