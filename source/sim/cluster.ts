@@ -71,6 +71,8 @@ export class SimCluster {
   readonly registry = new TypeRegistry();
   readonly store = new ObjectStore();
   readonly admissionHooks: AdmissionHook[] = [];
+  /** Pods on a node go through Terminating when deleted; only when a kubelet controller runs to end it. */
+  gracefulPodDeletion = false;
   /** The clock; tests may replace it. */
   now: () => Date = () => new Date();
   private readonly validators = new Map<string, SchemaValidator>();
@@ -425,7 +427,7 @@ export class SimCluster {
     type: ResourceType,
     namespace: string,
     name: string,
-    options: {dryRun?: boolean; propagationPolicy?: PropagationPolicy; preconditions?: {uid?: string; resourceVersion?: string}} = {},
+    options: {dryRun?: boolean; propagationPolicy?: PropagationPolicy; preconditions?: {uid?: string; resourceVersion?: string}; gracePeriodSeconds?: number} = {},
   ): KubeObject {
     const current = this.tryGet(type, namespace, name);
     if (!current) throw notFound(type.plural, type.group, name);
@@ -441,6 +443,17 @@ export class SimCluster {
       );
     }
     if (options.dryRun) return this.present(type, current, type.versions[0]!);
+    // A pod on a node is deleted gracefully: marked, and left Terminating until its kubelet removes it
+    // (the kubelet controller). A grace period of 0 (the kubelet's own call, or --force) removes it now.
+    const grace = options.gracePeriodSeconds ?? (current.spec as {terminationGracePeriodSeconds?: number} | undefined)?.terminationGracePeriodSeconds ?? 30;
+    if (type.group === '' && type.plural === 'pods' && (current.spec as {nodeName?: string} | undefined)?.nodeName && grace > 0 && this.gracefulPodDeletion) {
+      if (current.metadata.deletionTimestamp) return this.present(type, current, type.versions[0]!);
+      const marked = structuredClone(current);
+      marked.metadata.deletionTimestamp = new Date(this.now().getTime() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      marked.metadata.deletionGracePeriodSeconds = grace;
+      const stored = this.store.put(typeKey(type.group, type.plural), marked);
+      return this.present(type, stored, type.versions[0]!);
+    }
     if ((current.metadata.finalizers ?? []).length > 0) {
       if (current.metadata.deletionTimestamp) return this.present(type, current, type.versions[0]!);
       const marked = structuredClone(current);

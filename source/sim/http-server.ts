@@ -317,16 +317,18 @@ export async function startSimServer(
         const options = rawBody.trim() ? (parseObject(rawBody) as unknown as DeleteOptions) : ({} as DeleteOptions);
         const dryRun = writeOptions.dryRun || (options.dryRun ?? []).includes('All');
         const propagationPolicy = (q.get('propagationPolicy') as PropagationPolicy | null) ?? options.propagationPolicy;
+        const graceQuery = q.get('gracePeriodSeconds');
+        const gracePeriodSeconds = graceQuery !== null ? Number(graceQuery) : options.gracePeriodSeconds;
         if (!route.name) {
           const doomed = cluster.list(type, {
             namespace: route.namespace,
             labelSelector: q.get('labelSelector') ?? undefined,
             fieldSelector: q.get('fieldSelector') ?? undefined,
           }).items;
-          for (const object of doomed) cluster.delete(type, namespace, object.metadata.name!, {dryRun, propagationPolicy});
+          for (const object of doomed) cluster.delete(type, namespace, object.metadata.name!, {dryRun, propagationPolicy, gracePeriodSeconds});
           return {status: 200, body: {kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata: {}, items: doomed}};
         }
-        const deleted = cluster.delete(type, namespace, route.name, {dryRun, propagationPolicy, preconditions: options.preconditions});
+        const deleted = cluster.delete(type, namespace, route.name, {dryRun, propagationPolicy, preconditions: options.preconditions, gracePeriodSeconds});
         // Built-in kinds answer with the object; custom resources with a Status, as a real server does.
         if (type.builtin) return {status: 200, body: deleted};
         return {
@@ -420,6 +422,7 @@ export async function startSimServer(
 
 interface DeleteOptions {
   propagationPolicy?: PropagationPolicy;
+  gracePeriodSeconds?: number;
   dryRun?: string[];
   preconditions?: {uid?: string; resourceVersion?: string};
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import {SimCluster} from './cluster.ts';
 import {ambientEnrollmentController, ambientEnrollmentHook, sidecarInjectorHook, waypointController} from './controllers/istio.ts';
-import {kubeletHook} from './controllers/kubelet.ts';
+import {kubeletHook, podTerminationController} from './controllers/kubelet.ts';
 import {ControllerRunner} from './controllers/runner.ts';
 import {workloadController} from './controllers/workloads.ts';
 import {startSimServer, type SimServer} from './http-server.ts';
@@ -18,6 +18,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Delay between controller passes, to make rollouts visibly progress in a demo. */
   controllerDelayMs?: number;
+  /** How long a deleted pod stays Terminating before its (simulated) kubelet removes it; 0 removes at once. */
+  podTerminationMs?: number;
   /**
    * Keep the cluster in this file: loaded at start when it exists (instead of seeding), saved after
    * every change. The demo cluster survives the wizard being closed, so a migration can be resumed.
@@ -36,6 +38,9 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+/** Long enough to be seen (kubectl get pods shows Terminating), short enough not to slow a test down. */
+const DEFAULT_POD_TERMINATION_MS = 150;
+
 /** Cached parsed CRDs: every simulator installs the same ones and they take a while to parse. */
 let crdDocuments: SeedDocument[] | undefined;
 
@@ -49,9 +54,11 @@ export function createCluster(options: SimulatorOptions = {}): {cluster: SimClus
     const documents = [...crdDocuments, ...(options.fixtures ?? []).flatMap(f => readManifests(f)), ...(options.objects ?? [])];
     seedCluster(cluster, documents);
   }
+  const terminationMs = options.podTerminationMs ?? DEFAULT_POD_TERMINATION_MS;
+  cluster.gracefulPodDeletion = terminationMs > 0;
   const runner = new ControllerRunner(
     cluster,
-    [workloadController, ambientEnrollmentController, waypointController],
+    [workloadController, ambientEnrollmentController, waypointController, ...(terminationMs > 0 ? [podTerminationController(terminationMs)] : [])],
     options.controllerDelayMs ?? 0,
   );
   runner.start();

@@ -1,5 +1,6 @@
 import type {AdmissionHook} from '../cluster.ts';
 import {typeKey} from '../registry.ts';
+import {keyFor, parseKey, type Controller} from './runner.ts';
 
 /**
  * There are no nodes to run containers, so a pod is "running" from the moment it is admitted: its
@@ -52,3 +53,35 @@ export const kubeletHook: AdmissionHook = (type, pod, cluster) => {
       : {}),
   };
 };
+
+const PODS = typeKey('', 'pods');
+
+/**
+ * The kubelet's half of a graceful delete: the API server marks the pod (deletionTimestamp), the pod stays
+ * listed as Terminating while its containers stop, then the kubelet removes it for good. Here they stop
+ * after `terminationMs`, so clients see what they see on a real cluster: old pods Terminating, sidecar and
+ * all, while a rollout's new pods start.
+ */
+export function podTerminationController(terminationMs: number): Controller {
+  const due = new Map<string, number>();
+  return {
+    name: 'kubelet',
+    keysFor(event) {
+      return event.typeKey === PODS && event.type !== 'DELETED' && event.object.metadata.deletionTimestamp ? [keyFor(PODS, event.object)] : [];
+    },
+    reconcile(key, cluster) {
+      const {namespace, name} = parseKey(key);
+      const pod = cluster.store.get(PODS, namespace, name);
+      const uid = pod?.metadata.uid ?? '';
+      if (!pod?.metadata.deletionTimestamp || (pod.metadata.finalizers ?? []).length > 0) {
+        due.delete(uid);
+        return;
+      }
+      const at = due.get(uid) ?? Date.now() + terminationMs;
+      due.set(uid, at);
+      if (Date.now() < at) return at - Date.now();
+      due.delete(uid);
+      cluster.delete(cluster.typeFor('', 'pods'), namespace, name, {gracePeriodSeconds: 0});
+    },
+  };
+}

@@ -7,7 +7,8 @@ export interface Controller {
   name: string;
   /** The keys (`typeKey|namespace|name`) to reconcile for a change, usually the object or its owner. */
   keysFor(event: StoreEvent, cluster: SimCluster): string[];
-  reconcile(key: string, cluster: SimCluster): void;
+  /** Returns a delay in ms to be called again for the same key then (a pod terminating), or nothing. */
+  reconcile(key: string, cluster: SimCluster): number | void;
 }
 
 export function keyFor(typeKey: string, object: KubeObject): string {
@@ -25,6 +26,8 @@ export function parseKey(key: string): {typeKey: string; namespace: string; name
  */
 export class ControllerRunner {
   private readonly queue = new Map<string, Controller>();
+  /** Keys a controller asked to see again later; the cluster has not converged while any is pending. */
+  private readonly later = new Map<string, NodeJS.Timeout>();
   private scheduled: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
   private unsubscribe: (() => void) | undefined;
@@ -48,13 +51,15 @@ export class ControllerRunner {
     this.unsubscribe?.();
     if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = undefined;
+    for (const timer of this.later.values()) clearTimeout(timer);
+    this.later.clear();
     this.queue.clear();
     this.flushWaiters();
   }
 
   /** Resolves when no work is queued: the cluster has converged. */
   settled(): Promise<void> {
-    if (this.queue.size === 0 && !this.running) return Promise.resolve();
+    if (this.queue.size === 0 && this.later.size === 0 && !this.running) return Promise.resolve();
     return new Promise(resolve => this.idleWaiters.push(resolve));
   }
 
@@ -78,7 +83,8 @@ export class ControllerRunner {
     for (const [queued, controller] of batch) {
       const key = queued.slice(controller.name.length + 1);
       try {
-        controller.reconcile(key, this.cluster);
+        const again = controller.reconcile(key, this.cluster);
+        if (typeof again === 'number') this.requeueAfter(queued, controller, again);
       } catch (error) {
         // A controller failure must not take the API server down; it retries on the next event.
         process.emitWarning(`simulator controller ${controller.name} failed on ${key}: ${(error as Error).message}`);
@@ -86,7 +92,19 @@ export class ControllerRunner {
     }
     this.running = false;
     if (this.queue.size > 0) this.schedule();
-    else this.flushWaiters();
+    else if (this.later.size === 0) this.flushWaiters();
+  }
+
+  private requeueAfter(queued: string, controller: Controller, delayMs: number): void {
+    if (this.later.has(queued)) return;
+    const timer = setTimeout(() => {
+      this.later.delete(queued);
+      this.queue.set(queued, controller);
+      this.schedule();
+    }, delayMs);
+    // A terminating pod must not keep a finished test or CLI alive.
+    timer.unref();
+    this.later.set(queued, timer);
   }
 
   private flushWaiters(): void {
