@@ -1,5 +1,6 @@
 import type {AuditContext} from './audit/context.ts';
 import type {NamespaceReadiness} from './audit/types.ts';
+import {isMeshInfrastructure} from './dataplane.ts';
 import {byCodeUnits} from './order.ts';
 
 /** Kubernetes' own namespaces; istio-cni leaves kube-system out of ambient by default (reference §2.2). */
@@ -7,7 +8,7 @@ const KUBERNETES_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
  * Namespaces the migration never enrolls: Kubernetes' own, and those running Istio itself (istiod,
- * ztunnel, istio-cni). They have no sidecars to migrate, and labelling them ambient would put the mesh's
+ * ztunnel, istio-cni, or nothing but its gateways). They have no sidecars to migrate, and labelling them ambient would put the mesh's
  * own machinery into the mesh; an SRE pressing "select" on kube-system should be told no, not be trusted.
  */
 export function systemNamespaces(ctx: AuditContext): string[] {
@@ -16,6 +17,12 @@ export function systemNamespaces(ctx: AuditContext): string[] {
   for (const ds of ctx.items('daemonSet')) {
     const name = ds.metadata.name;
     if (name === 'ztunnel' || name === 'istio-cni-node' || ds.metadata.labels?.app === 'ztunnel') out.add(ds.metadata.namespace!);
+  }
+  // A namespace that runs only Istio's gateways (istio-ingress, as the gateway Helm chart installs it) is
+  // the mesh's edge: removing its injection label and restarting would leave the gateways without a proxy.
+  for (const namespace of ctx.namespaces) {
+    const pods = ctx.podsIn(namespace.metadata.name);
+    if (pods.length > 0 && pods.every(isMeshInfrastructure)) out.add(namespace.metadata.name);
   }
   const existing = new Set(ctx.namespaces.map(n => n.metadata.name));
   for (const name of KUBERNETES_NAMESPACES) if (existing.has(name)) out.add(name);

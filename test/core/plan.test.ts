@@ -469,6 +469,15 @@ describe('refusals', () => {
     assert.deepEqual(plan.namespaces, ['payments']);
   });
 
+  test("a namespace running only Istio's gateways is a system namespace; next to an application, a gateway is not restarted", () => {
+    const {plan, refused, audit} = planMigration(scenarios, CLUSTER, ['istio-ingress', 'storegw']);
+    assert.ok(audit.cluster.systemNamespaces.includes('istio-ingress'), audit.cluster.systemNamespaces.join(', '));
+    assert.deepEqual(refused.map(r => [r.namespace, r.reason]), [['istio-ingress', 'system']]);
+    const restarts = plan.operations.filter(o => o.namespace === 'storegw' && o.action === 'restart').map(o => o.target.name);
+    assert.deepEqual(restarts, ['web'], 'the gateway keeps running: its proxy is its workload');
+    assert.deepEqual(plan.operations.filter(o => o.target.name === 'storegw-gateway'), [], 'nor is its pod template touched');
+  });
+
   test('a kind the plan depends on that could not be read refuses every namespace, naming it', () => {
     for (const kind of ['authorizationPolicy', 'destinationRule', 'peerAuthentication', 'deployment'] as const) {
       const partial: Inventory = {objects: {...scenarios.objects, [kind]: []}, unreadable: {...scenarios.unreadable, [kind]: {state: 'forbidden', permission: {verb: 'list', resource: kind, group: ''}, message: 'forbidden'}}};

@@ -1,6 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {selects} from '../audit/context.ts';
-import {DATAPLANE_LABEL, hasSidecar, INJECTION_LABEL, REVISION_LABEL, WAYPOINT_MANAGED_LABEL} from '../dataplane.ts';
+import {DATAPLANE_LABEL, hasSidecar, INJECTION_LABEL, isMeshInfrastructure, REVISION_LABEL, WAYPOINT_MANAGED_LABEL} from '../dataplane.ts';
 import {byCodeUnits, operation, targetOf} from './objects.ts';
 import {WAYPOINT_NAME, type Operation} from './types.ts';
 
@@ -52,7 +52,9 @@ export function planEnablement(input: {namespace: KubeObject; waypoint: boolean;
       ops.push(operation(name, 'remove-injection', 'update', targetOf(workload), workload, next, 'its pod template asks for a sidecar itself; the namespace label alone would not drop it'));
     }
     const selector = workload.spec?.selector?.matchLabels as Record<string, string> | undefined;
-    const runsSidecars = selector && input.pods.some(p => hasSidecar(p) && selects(selector, p.metadata.labels));
+    // A gateway's proxy is its workload, not a sidecar: restarting it would change nothing but drop
+    // connections at the edge of the mesh.
+    const runsSidecars = selector && input.pods.some(p => hasSidecar(p) && !isMeshInfrastructure(p) && selects(selector, p.metadata.labels));
     if (runsSidecars) restart.push(workload);
   }
   for (const workload of restart) {
