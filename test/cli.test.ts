@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
+import {DEMO_CLUSTER_FILE} from '../source/app/cluster-source.ts';
+import {startSimulator} from '../source/sim/simulator.ts';
+import {runCli} from './helpers/migration.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = path.join(root, 'bin/ambient-migrate.js');
@@ -189,3 +192,20 @@ describe('sim command', () => {
     }
   });
 });
+
+describe('the demo cluster between runs', () => {
+  test('a demo cluster saved with a pod still Terminating opens again: the pod finishes, the command runs', async () => {
+    const workdir = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-demo-terminating-'));
+    const sim = await startSimulator({fixtures: [path.join(root, 'fixtures/demo')], persistTo: path.join(workdir, DEMO_CLUSTER_FILE)});
+    const pods = sim.cluster.typeFor('', 'pods');
+    const [pod] = sim.cluster.list(pods, {namespace: 'edge'}).items;
+    sim.cluster.delete(pods, 'edge', pod!.metadata.name!);
+    assert.ok(sim.cluster.tryGet(pods, 'edge', pod!.metadata.name!)?.metadata.deletionTimestamp, 'saved while Terminating');
+    await sim.close();
+
+    const status = await runCli(['status', '--demo', '--workdir', workdir]);
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    assert.match(status.stdout, /no migration recorded/);
+  });
+});
+

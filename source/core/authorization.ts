@@ -101,7 +101,8 @@ export function analyzeAuthorizationPolicy(policy: KubeObject, rootNamespace = '
   };
 }
 
-function attachmentOf(policy: KubeObject, rootNamespace: string): PolicyAttachment {
+/** Where a policy applies: attached by targetRefs, selected pods, its namespace, or the whole mesh. */
+export function attachmentOf(policy: KubeObject, rootNamespace: string): PolicyAttachment {
   const spec = policy.spec ?? {};
   if (spec.targetRef || (Array.isArray(spec.targetRefs) && spec.targetRefs.length > 0)) return 'targetRefs';
   if (Object.keys(spec.selector?.matchLabels ?? {}).length > 0) return 'selector';
@@ -182,4 +183,13 @@ function isSet(value: unknown): boolean {
 /** Go's strconv.ParseBool, which istiod uses for the annotation. */
 function parseBool(value: string | undefined): boolean {
   return ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value ?? '');
+}
+
+/**
+ * Whether the root namespace holds a policy for every waypoint (targetRefs GatewayClass istio-waypoint):
+ * only such a policy lets waypoints enforce what a mesh-wide policy says, since a waypoint ignores
+ * policies without targetRefs.
+ */
+export function hasWaypointClassPolicy(rootPolicies: KubeObject[]): boolean {
+  return rootPolicies.some(p => (p.spec?.targetRefs ?? []).some((r: {kind?: string; name?: string}) => r?.kind === 'GatewayClass' && r?.name === 'istio-waypoint'));
 }

@@ -59,8 +59,13 @@ export function dataplaneMode(namespace: KubeObject, podsInNamespace: KubeObject
  * sidecar in the list forever). Counting those called a freshly migrated namespace "mixed".
  */
 export function isLive(pod: KubeObject): boolean {
+  return !pod.metadata.deletionTimestamp && !isFinished(pod);
+}
+
+/** A pod whose containers have all ended for good (a completed Job's, an evicted one). */
+export function isFinished(pod: KubeObject): boolean {
   const phase = (pod.status as {phase?: string} | undefined)?.phase;
-  return !pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+  return phase === 'Succeeded' || phase === 'Failed';
 }
 
 /** Live pods grouped by namespace, computed once for the whole cluster. */

@@ -1,3 +1,4 @@
+import type {KubeObject} from '../kube/client.ts';
 import type {AuditContext} from './audit/context.ts';
 import type {NamespaceReadiness} from './audit/types.ts';
 import {isMeshInfrastructure} from './dataplane.ts';
@@ -20,9 +21,12 @@ export function systemNamespaces(ctx: AuditContext): string[] {
   }
   // A namespace that runs only Istio's gateways (istio-ingress, as the gateway Helm chart installs it) is
   // the mesh's edge: removing its injection label and restarting would leave the gateways without a proxy.
+  // Read from the workloads, not the pods: an application scaled to zero next to a gateway still makes
+  // the namespace an application's.
   for (const namespace of ctx.namespaces) {
-    const pods = ctx.podsIn(namespace.metadata.name);
-    if (pods.length > 0 && pods.every(isMeshInfrastructure)) out.add(namespace.metadata.name);
+    const name = namespace.metadata.name;
+    const workloads = (['deployment', 'statefulSet', 'daemonSet'] as const).flatMap(kind => ctx.inNamespace(kind, name));
+    if (workloads.length > 0 && workloads.every(isInfrastructureWorkload)) out.add(name);
   }
   const existing = new Set(ctx.namespaces.map(n => n.metadata.name));
   for (const name of KUBERNETES_NAMESPACES) if (existing.has(name)) out.add(name);
@@ -36,4 +40,11 @@ export function systemNamespaces(ctx: AuditContext): string[] {
 export function readinessLabel(namespace: NamespaceReadiness, system: ReadonlySet<string>): string {
   const candidate = namespace.readiness === 'ready' || namespace.readiness === 'needs-waypoint';
   return candidate && system.has(namespace.name) ? 'system' : namespace.readiness;
+}
+
+/** A gateway (injected with the gateway template) or a waypoint: Istio's own proxies, not an application. */
+function isInfrastructureWorkload(workload: KubeObject): boolean {
+  const template = workload.spec?.template?.metadata ?? {};
+  const asPod = {apiVersion: 'v1', kind: 'Pod', metadata: {name: '', labels: {...(workload.metadata.labels ?? {}), ...(template.labels ?? {})}, annotations: template.annotations ?? {}}};
+  return isMeshInfrastructure(asPod);
 }

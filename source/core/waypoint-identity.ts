@@ -110,23 +110,40 @@ function namesWaypointPrincipal(pattern: string, waypoint: WaypointIdentity): bo
   return istioStringMatch(pattern, waypoint.principal) && pattern.replace('*', '').includes('/sa/');
 }
 
+/** The caller values a rule names (principals, service accounts, conditions), and whether it names anything else. */
+function callerValues(rule: Rule): {identities: string[]; accounts: string[]; other: boolean} {
+  const identities: string[] = [];
+  const accounts: string[] = [];
+  let other = false;
+  for (const f of list(rule.from)) {
+    const source = objectOr(f?.source);
+    identities.push(...strings(source.principals), ...strings(source.notPrincipals));
+    accounts.push(...strings(source.serviceAccounts), ...strings(source.notServiceAccounts));
+    if (['namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks'].some(field => field in source)) other = true;
+  }
+  for (const c of list(rule.when)) {
+    if (c?.key === 'source.principal') identities.push(...strings(c.values), ...strings(c.notValues));
+    else if (CALLER_WHEN_KEYS.has(c?.key ?? '')) other = true;
+  }
+  return {identities, accounts, other};
+}
+
 /**
- * Was the rule written for the waypoint? The guide's bypass DENY (`notPrincipals: [<waypoint>]`), an ALLOW
- * of the waypoint prepared by hand, or a rule the plan itself exempted. Such a rule is left as it is, and
- * never copied to the waypoint: there, every caller is "not the waypoint", and the copy would deny them all.
+ * Does the rule name the waypoint itself: the guide's bypass DENY (`notPrincipals: [<waypoint>]`, with or
+ * without the sidecar callers still to migrate), an ALLOW of the waypoint prepared by hand, or a rule the
+ * plan exempted?
  */
 export function namesWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNamespace: string): boolean {
   const sa = `${waypoint.namespace}/${waypoint.serviceAccount}`;
-  const bySource = list(rule.from).some(f => {
-    const source = objectOr(f?.source);
-    const principals = [...strings(source.principals), ...strings(source.notPrincipals)];
-    const accounts = [...strings(source.serviceAccounts), ...strings(source.notServiceAccounts)];
-    return principals.some(p => namesWaypointPrincipal(p, waypoint)) || accounts.some(a => serviceAccountKey(a, policyNamespace) === sa);
-  });
-  const byCondition = list(rule.when).some(
-    c => c?.key === 'source.principal' && [...strings(c.values), ...strings(c.notValues)].some(p => namesWaypointPrincipal(p, waypoint)),
-  );
-  return bySource || byCondition;
+  const {identities, accounts} = callerValues(rule);
+  return identities.some(p => namesWaypointPrincipal(p, waypoint)) || accounts.some(a => serviceAccountKey(a, policyNamespace) === sa);
+}
+
+/** Does the rule name no caller but the waypoint (`principals: [<waypoint>]`)? */
+function namesOnlyWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNamespace: string): boolean {
+  const sa = `${waypoint.namespace}/${waypoint.serviceAccount}`;
+  const {identities, accounts, other} = callerValues(rule);
+  return !other && identities.length + accounts.length > 0 && identities.every(p => namesWaypointPrincipal(p, waypoint)) && accounts.every(a => serviceAccountKey(a, policyNamespace) === sa);
 }
 
 export type WaypointIdentityEffect =
@@ -143,29 +160,34 @@ export interface WaypointIdentityAnalysis {
   effect: WaypointIdentityEffect;
   /** Rules (by index) that do not let the waypoint in (ALLOW) or that deny it (DENY). */
   rules: number[];
-  /** Rules written for the waypoint (see namesWaypoint): left alone, and left out of the waypoint copy. */
+  /**
+   * Rules left out of the waypoint copy, where no caller is the waypoint: an ALLOW's rules for the waypoint
+   * alone, and a DENY's rules that name the waypoint (the bypass DENY: copied, it would deny every caller).
+   */
   forWaypoint: number[];
 }
 
 /**
  * What a waypoint does to an L4 ALLOW or DENY that names callers; undefined when the policy names no
- * caller (ports only), which the waypoint does not change, or when every rule that does was written for
- * the waypoint already.
+ * caller (ports only), which the waypoint does not change, or names only the waypoint.
  */
 export function waypointIdentityEffect(policy: KubeObject, waypoint: WaypointIdentity): WaypointIdentityAnalysis | undefined {
   const action = policy.spec?.action ?? 'ALLOW';
   if (action !== 'ALLOW' && action !== 'DENY') return undefined;
   const namespace = policy.metadata.namespace ?? '';
   const rules = list(policy.spec?.rules as Rule[] | undefined).map((rule, index) => ({rule: objectOr(rule) as Rule, index}));
+  if (action === 'ALLOW') {
+    const forWaypoint = rules.filter(r => namesOnlyWaypoint(r.rule, waypoint, namespace)).map(r => r.index);
+    const naming = rules.filter(r => namesCallers(r.rule) && !forWaypoint.includes(r.index));
+    if (naming.length === 0) return undefined;
+    // A rule that names no caller (ports only), or that names the waypoint, already lets it in.
+    const letIn = rules.some(r => namesWaypoint(r.rule, waypoint, namespace));
+    const notLettingIn = letIn ? [] : naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'yes').map(r => r.index);
+    return {effect: notLettingIn.length > 0 ? 'allow-rejects-waypoint' : 'allow-admits-through-waypoint', rules: notLettingIn, forWaypoint};
+  }
   const forWaypoint = rules.filter(r => namesWaypoint(r.rule, waypoint, namespace)).map(r => r.index);
   const naming = rules.filter(r => namesCallers(r.rule) && !forWaypoint.includes(r.index));
   if (naming.length === 0) return undefined;
-  if (action === 'ALLOW') {
-    // A rule that names no caller (ports only), or one written for the waypoint, already lets it in.
-    const preparedForWaypoint = forWaypoint.length > 0;
-    const notLettingIn = preparedForWaypoint ? [] : naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'yes').map(r => r.index);
-    return {effect: notLettingIn.length > 0 ? 'allow-rejects-waypoint' : 'allow-admits-through-waypoint', rules: notLettingIn, forWaypoint};
-  }
   const denying = naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'no').map(r => r.index);
   return {effect: denying.length > 0 ? 'deny-blocks-waypoint' : 'deny-fails-open', rules: denying, forWaypoint};
 }

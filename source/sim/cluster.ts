@@ -176,6 +176,7 @@ export class SimCluster {
     object.metadata.generation = 1;
     delete object.metadata.resourceVersion;
     delete object.metadata.deletionTimestamp;
+    delete object.metadata.deletionGracePeriodSeconds;
     if (type.namespaced) object.metadata.namespace = namespace;
     else delete object.metadata.namespace;
     // Status is written through its subresource; a create keeps what it is given only for built-ins
@@ -381,6 +382,8 @@ export class SimCluster {
       resourceVersion: current.metadata.resourceVersion,
     };
     if (current.metadata.deletionTimestamp) next.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+    if (current.metadata.deletionGracePeriodSeconds !== undefined) next.metadata.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
+    else delete next.metadata.deletionGracePeriodSeconds;
     if (!current.metadata.namespace) delete next.metadata.namespace;
     const hasStatus = type.subresources.includes('status');
     if (options.subresource === 'status') {
@@ -414,7 +417,10 @@ export class SimCluster {
       return {object: this.present(type, current, version), created: false, warnings: checked.messages};
     }
     if (options.dryRun) return {object: next, created: false, warnings: checked.messages};
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+    // The write that removes the last finalizer of an object being deleted completes the deletion. Any
+    // other write (a label on a pod that is Terminating) leaves it where it is.
+    const lastFinalizerRemoved = (current.metadata.finalizers ?? []).length > 0 && (next.metadata.finalizers ?? []).length === 0;
+    if (next.metadata.deletionTimestamp && lastFinalizerRemoved && !next.metadata.deletionGracePeriodSeconds) {
       this.removeNow(type, next);
       return {object: this.present(type, next, version), created: false, warnings: checked.messages};
     }
@@ -652,9 +658,19 @@ export class SimCluster {
           spec.progressDeadlineSeconds ??= 600;
           spec.strategy ??= {type: 'RollingUpdate', rollingUpdate: {maxSurge: '25%', maxUnavailable: '25%'}};
         }
+        if (type.kind === 'StatefulSet') {
+          // kubectl rollout status refuses a StatefulSet without an update strategy; apps/v1 defaults it.
+          spec.updateStrategy ??= {type: 'RollingUpdate', rollingUpdate: {partition: 0}};
+          spec.podManagementPolicy ??= 'OrderedReady';
+          spec.revisionHistoryLimit ??= 10;
+        }
         defaultPodSpec(spec.template?.spec);
         break;
       case 'DaemonSet':
+        if (spec) {
+          spec.updateStrategy ??= {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1, maxSurge: 0}};
+          spec.revisionHistoryLimit ??= 10;
+        }
         defaultPodSpec(spec?.template?.spec);
         break;
       case 'Pod':

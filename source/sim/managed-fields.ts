@@ -22,6 +22,7 @@ const UNTRACKED_METADATA = new Set([
   'generation',
   'creationTimestamp',
   'deletionTimestamp',
+  'deletionGracePeriodSeconds',
   'managedFields',
   'selfLink',
 ]);

@@ -338,7 +338,7 @@ describe('policies', () => {
     assert.equal(blocker!.severity, 'blocker');
     assert.equal(blocker!.resource.name, 'mesh-callers');
     assert.match(blocker!.message, /ztunnel sees cluster\.local\/ns\/guarded\/sa\/waypoint, which it would reject: all traffic through the waypoint would stop/);
-    assert.match(blocker!.remedy, /^add cluster\.local\/ns\/guarded\/sa\/waypoint to its sources in istio-system, then plan again$/);
+    assert.match(blocker!.remedy, /^add cluster\.local\/ns\/guarded\/sa\/waypoint to its sources in istio-system, and attach a copy to GatewayClass istio-waypoint/);
     // The audit says the same, for each mesh-wide policy, with a remedy for the mesh owner.
     const meshFindings = audit.findings.filter(f => f.scope === 'mesh' && f.id.startsWith('policy/l4-') && f.namespaces.includes('guarded'));
     assert.deepEqual(meshFindings.map(f => [f.id, f.resource.name]).sort(), [
@@ -347,9 +347,27 @@ describe('policies', () => {
     ]);
     assert.ok(meshFindings.every(f => /the plan does not change mesh-wide policies/.test(f.remedy)));
 
-    // Once the mesh owner lets the waypoint in, the plan goes ahead.
-    const fixed = withRoot(rootPolicy('mesh-callers', 'ALLOW', {principals: ['cluster.local/ns/frontend/sa/web', 'cluster.local/ns/guarded/sa/waypoint']}));
-    assert.deepEqual(findingsOf(planMigration(fixed, CLUSTER, ['guarded']).plan, FINDINGS.meshWidePolicyBlocksWaypoint), []);
+    // An empty selector selects every workload just the same.
+    const emptySelector = rootPolicy('mesh-callers', 'ALLOW', {principals: ['cluster.local/ns/frontend/sa/web']});
+    emptySelector.spec!.selector = {};
+    assert.equal(findingsOf(planMigration(withRoot(emptySelector), CLUSTER, ['guarded']).plan, FINDINGS.meshWidePolicyBlocksWaypoint).length, 1);
+
+    // Once the mesh owner lets the waypoint in, the plan goes ahead; the audit still asks for a copy on every
+    // waypoint until there is one, since a waypoint enforces only what is attached to it.
+    const letIn = rootPolicy('mesh-callers', 'ALLOW', {principals: ['cluster.local/ns/frontend/sa/web', 'cluster.local/ns/guarded/sa/waypoint']});
+    const fixed = planMigration(withRoot(letIn), CLUSTER, ['guarded']);
+    assert.deepEqual(findingsOf(fixed.plan, FINDINGS.meshWidePolicyBlocksWaypoint), []);
+    const stillOpen = fixed.audit.findings.filter(f => f.resource.name === 'mesh-callers' && f.namespaces.includes('guarded'));
+    assert.deepEqual(stillOpen.map(f => f.id), [FINDINGS.l4AllowWaypointIdentity.id]);
+    assert.match(stillOpen[0]!.message, /callers it does not allow would get through the waypoint/);
+    const classCopy: KubeObject = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: {name: 'mesh-callers-waypoints', namespace: 'istio-system'},
+      spec: {targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: 'istio-waypoint'}], rules: letIn.spec!.rules},
+    };
+    const done = planMigration(withRoot(letIn, classCopy), CLUSTER, ['guarded']);
+    assert.deepEqual(done.audit.findings.filter(f => f.resource.name === 'mesh-callers' && f.namespaces.includes('guarded')), []);
   });
 
   test('RequestAuthentication and WasmPlugin get targetRefs copies on their Service; the originals go in clean-up', () => {
@@ -469,6 +487,12 @@ describe('refusals', () => {
     assert.deepEqual(plan.namespaces, ['payments']);
   });
 
+  test('pods still Terminating (a rollout under way) still get their workload restarted', () => {
+    const terminating = (demo.objects.pod ?? []).map(p => (p.metadata.namespace === 'edge' ? {...p, metadata: {...p.metadata, deletionTimestamp: '2026-11-26T10:00:00Z'}} : p));
+    const {plan} = planMigration({...demo, objects: {...demo.objects, pod: terminating}}, CLUSTER, ['edge']);
+    assert.deepEqual(plan.operations.filter(o => o.action === 'restart').map(o => o.target.name), ['frontend']);
+  });
+
   test("a namespace running only Istio's gateways is a system namespace; next to an application, a gateway is not restarted", () => {
     const {plan, refused, audit} = planMigration(scenarios, CLUSTER, ['istio-ingress', 'storegw']);
     assert.ok(audit.cluster.systemNamespaces.includes('istio-ingress'), audit.cluster.systemNamespaces.join(', '));
@@ -476,6 +500,9 @@ describe('refusals', () => {
     const restarts = plan.operations.filter(o => o.namespace === 'storegw' && o.action === 'restart').map(o => o.target.name);
     assert.deepEqual(restarts, ['web'], 'the gateway keeps running: its proxy is its workload');
     assert.deepEqual(plan.operations.filter(o => o.target.name === 'storegw-gateway'), [], 'nor is its pod template touched');
+    // Read from the workloads: with the application scaled to zero, storegw is still the application's.
+    const scaledToZero = {...scenarios, objects: {...scenarios.objects, pod: (scenarios.objects.pod ?? []).filter(p => !(p.metadata.namespace === 'storegw' && p.metadata.labels?.app === 'web'))}};
+    assert.ok(!planMigration(scaledToZero, CLUSTER, ['storegw']).audit.cluster.systemNamespaces.includes('storegw'));
   });
 
   test('a kind the plan depends on that could not be read refuses every namespace, naming it', () => {

@@ -166,6 +166,13 @@ describe('rules written for the waypoint', () => {
   });
 });
 
+describe('the waypoint named next to real callers', () => {
+  test('an ALLOW of the waypoint and a caller in one rule lets the waypoint in, and the whole rule is copied', () => {
+    const prepared = policy('ALLOW', [from({principals: ['cluster.local/ns/shop/sa/reviews', waypoint.principal]})]);
+    assert.deepEqual(waypointIdentityEffect(prepared, waypoint), {effect: 'allow-admits-through-waypoint', rules: [], forWaypoint: []});
+  });
+});
+
 describe('unexpected shapes', () => {
   test('a policy whose rules or sources are not what the schema says is read as naming nobody, not a crash', () => {
     for (const rules of ['everyone', [{from: 'everyone'}], [{from: [{source: 'everyone'}]}], [{when: {key: 'source.principal'}}], [null]]) {

@@ -211,24 +211,33 @@ describe('real kubectl against the simulated demo cluster', {skip}, () => {
   });
 
   test('a deleted pod is Terminating until its kubelet is done; --grace-period=0 --force removes it at once', async () => {
-    const pods = ok(await t.kubectl(['get', 'pods', '-n', 'payments', '-l', 'app=api', '-o', 'name'])).trim().split('\n');
-    const [first, second] = pods.map(p => p.replace('pod/', ''));
-    assert.ok(first && second, pods.join(', '));
-    assert.match(ok(await t.kubectl(['delete', 'pod', first, '-n', 'payments', '--wait=false'])), new RegExp(`pod "${first}" deleted`));
-    const listed = ok(await t.kubectl(['get', 'pod', first, '-n', 'payments', '-o', 'jsonpath={.metadata.deletionTimestamp} {.metadata.deletionGracePeriodSeconds}']));
-    assert.match(listed, /^\d{4}-\d\d-\d\dT[\d:]+Z 30$/, 'marked for deletion with the pod\'s grace period');
-    // kubectl delete waits, by default, until the kubelet has removed the pod.
-    assert.match(ok(await t.kubectl(['delete', 'pod', second, '-n', 'payments', '--timeout=20s'])), new RegExp(`pod "${second}" deleted`));
-    const gone = await t.kubectl(['get', 'pod', second, '-n', 'payments']);
-    assert.match(gone.stderr, /NotFound/);
-    // The ReplicaSet has replaced them; a forced delete of a replacement leaves nothing Terminating.
-    const replacement = ok(await t.kubectl(['get', 'pods', '-n', 'payments', '-l', 'app=api', '-o', 'jsonpath={.items[?(@.metadata.name!="' + first + '")].metadata.name}']))
-      .split(' ')
-      .find(n => n && n !== second);
-    assert.ok(replacement);
-    const forced = await t.kubectl(['delete', 'pod', replacement, '-n', 'payments', '--grace-period=0', '--force', '--wait=false']);
-    assert.equal(forced.code, 0, forced.stderr);
-    assert.match((await t.kubectl(['get', 'pod', replacement, '-n', 'payments'])).stderr, /NotFound/);
+    // Its own cluster, whose kubelet takes long enough (2 s) for several kubectl calls to see the pod go.
+    const t = await startTestSimulator({fixtures: [DEMO_FIXTURES], podTerminationMs: 2000});
+    try {
+      const pods = ok(await t.kubectl(['get', 'pods', '-n', 'payments', '-l', 'app=api', '-o', 'name'])).trim().split('\n');
+      const [first, second] = pods.map(p => p.replace('pod/', ''));
+      assert.ok(first && second, pods.join(', '));
+      assert.match(ok(await t.kubectl(['delete', 'pod', first, '-n', 'payments', '--wait=false'])), new RegExp(`pod "${first}" deleted`));
+      const listed = ok(await t.kubectl(['get', 'pod', first, '-n', 'payments', '-o', 'jsonpath={.metadata.deletionTimestamp} {.metadata.deletionGracePeriodSeconds}']));
+      assert.match(listed, /^\d{4}-\d\d-\d\dT[\d:]+Z 30$/, 'marked for deletion with the pod\'s grace period');
+      // A write to a Terminating pod (a controller labelling it) is just a write: it stays Terminating.
+      ok(await t.kubectl(['label', 'pod', first, '-n', 'payments', 'seen=yes']));
+      assert.match(ok(await t.kubectl(['get', 'pod', first, '-n', 'payments', '-o', 'jsonpath={.metadata.labels.seen} {.metadata.deletionGracePeriodSeconds}'])), /^yes 30$/);
+      // kubectl delete waits, by default, until the kubelet has removed the pod.
+      assert.match(ok(await t.kubectl(['delete', 'pod', second, '-n', 'payments', '--timeout=20s'])), new RegExp(`pod "${second}" deleted`));
+      const gone = await t.kubectl(['get', 'pod', second, '-n', 'payments']);
+      assert.match(gone.stderr, /NotFound/);
+      // The ReplicaSet has replaced them; a forced delete of a replacement leaves nothing Terminating.
+      const replacement = ok(await t.kubectl(['get', 'pods', '-n', 'payments', '-l', 'app=api', '-o', 'jsonpath={.items[?(@.metadata.name!="' + first + '")].metadata.name}']))
+        .split(' ')
+        .find(n => n && n !== second);
+      assert.ok(replacement);
+      const forced = await t.kubectl(['delete', 'pod', replacement, '-n', 'payments', '--grace-period=0', '--force', '--wait=false']);
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.match((await t.kubectl(['get', 'pod', replacement, '-n', 'payments'])).stderr, /NotFound/);
+    } finally {
+      await t.close();
+    }
   });
 
   test('rollout undo goes back to the previous ReplicaSet', async () => {

@@ -1,7 +1,7 @@
 import type {KubeObject} from '../../kube/client.ts';
-import {analyzeAuthorizationPolicy} from '../authorization.ts';
+import {analyzeAuthorizationPolicy, attachmentOf, hasWaypointClassPolicy} from '../authorization.ts';
 import {waypointIdentity} from '../plan/waypoint.ts';
-import {waypointIdentityEffect, type WaypointIdentity} from '../waypoint-identity.ts';
+import {waypointIdentityEffect, type WaypointIdentity, type WaypointIdentityEffect} from '../waypoint-identity.ts';
 import {FINDINGS} from './catalogue.ts';
 import {describe, refOf, type AuditContext} from './context.ts';
 import {makeFinding} from './finding.ts';
@@ -117,24 +117,31 @@ export function policyFindings(ctx: AuditContext): Finding[] {
 export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: Set<string>): Finding[] {
   const out: Finding[] = [];
   const trustDomain = (ctx.meshConfig.trustDomain as string | undefined) ?? 'cluster.local';
-  const check = (policy: KubeObject, namespace: string, mesh: boolean) => {
+  const check = (policy: KubeObject, namespace: string, mesh: boolean, classCopy = false) => {
     const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
     // A dry run is enforced by nobody, before or after (risk/dry-run-policy says so).
     if (analysis.attachment === 'targetRefs' || analysis.layer !== 'L4' || analysis.dryRun) return;
-    const finding = identityFinding(policy, waypointIdentity(namespace, trustDomain), mesh);
-    if (finding) out.push(finding);
+    const result = identityFinding(policy, waypointIdentity(namespace, trustDomain), mesh);
+    if (!result) return;
+    // With a policy on every waypoint already, a mesh-wide policy that lets the waypoint in is taken care
+    // of; one that would stop it still is not.
+    const stopsWaypoint = result.effect === 'allow-rejects-waypoint' || result.effect === 'deny-blocks-waypoint';
+    if (mesh && classCopy && !stopsWaypoint) return;
+    out.push(result.finding);
   };
   for (const policy of ctx.items('authorizationPolicy')) {
     if (waypointNamespaces.has(policy.metadata.namespace!) && policy.metadata.namespace !== ctx.rootNamespace) check(policy, policy.metadata.namespace!, false);
   }
-  const meshWide = ctx.inNamespace('authorizationPolicy', ctx.rootNamespace).filter(p => !p.spec?.selector);
+  const rootPolicies = ctx.inNamespace('authorizationPolicy', ctx.rootNamespace);
+  const meshWide = rootPolicies.filter(p => attachmentOf(p, ctx.rootNamespace) === 'root-namespace');
+  const classCopy = hasWaypointClassPolicy(rootPolicies);
   for (const namespace of [...waypointNamespaces].sort()) {
-    if (namespace !== ctx.rootNamespace) for (const policy of meshWide) check(policy, namespace, true);
+    if (namespace !== ctx.rootNamespace) for (const policy of meshWide) check(policy, namespace, true, classCopy);
   }
   return out;
 }
 
-function identityFinding(policy: KubeObject, waypoint: WaypointIdentity, mesh: boolean): Finding | undefined {
+function identityFinding(policy: KubeObject, waypoint: WaypointIdentity, mesh: boolean): {finding: Finding; effect: WaypointIdentityEffect} | undefined {
   const identity = waypointIdentityEffect(policy, waypoint);
   if (!identity) return undefined;
   const namespace = waypoint.namespace;
@@ -165,10 +172,11 @@ function identityFinding(policy: KubeObject, waypoint: WaypointIdentity, mesh: b
         : `exempt ${waypoint.principal} in the rules that match it and copy the policy to the waypoint, which sees the real callers (the plan does both)`,
     },
   };
-  return makeFinding(identity.effect.startsWith('allow') ? FINDINGS.l4AllowWaypointIdentity : FINDINGS.l4DenyWaypointIdentity, {
+  const finding = makeFinding(identity.effect.startsWith('allow') ? FINDINGS.l4AllowWaypointIdentity : FINDINGS.l4DenyWaypointIdentity, {
     ...text[identity.effect],
     namespaces: [namespace],
     resource: refOf(policy),
-    scope: mesh ? 'mesh' : policy.spec?.selector ? 'workload' : 'namespace',
+    scope: mesh ? 'mesh' : Object.keys(policy.spec?.selector?.matchLabels ?? {}).length ? 'workload' : 'namespace',
   });
+  return {finding, effect: identity.effect};
 }

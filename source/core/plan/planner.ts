@@ -1,6 +1,8 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {auditContext} from '../audit/audit.ts';
 import {FINDINGS} from '../audit/catalogue.ts';
+import {attachmentOf} from '../authorization.ts';
+import {isFinished} from '../dataplane.ts';
 import {buildContext} from '../audit/context.ts';
 import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
@@ -77,7 +79,7 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         rootNamespace: ctx.rootNamespace,
         trustDomain,
         authorizationPolicies: ctx.inNamespace('authorizationPolicy', name),
-        meshPolicies: ctx.inNamespace('authorizationPolicy', ctx.rootNamespace).filter(p => !p.spec?.selector && !p.spec?.targetRef && !(p.spec?.targetRefs ?? []).length),
+        meshPolicies: ctx.inNamespace('authorizationPolicy', ctx.rootNamespace).filter(p => attachmentOf(p, ctx.rootNamespace) === 'root-namespace'),
         requestAuthentications: ctx.inNamespace('requestAuthentication', name),
         wasmPlugins: ctx.inNamespace('wasmPlugin', name),
         services: ctx.inNamespace('service', name),
@@ -97,7 +99,10 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
       perNamespace.set(name, {ops, meshRoutes: []});
     }
     const namespaceObject = namespaceObjects.get(name)!;
-    ops.push(...planEnablement({namespace: namespaceObject, waypoint, workloads, pods: ctx.podsIn(name)}));
+    // Pods still Terminating count here: mid-rollout (a Recreate, a StatefulSet) their replacements start
+    // from the same template, sidecar and all, and need the restart as much.
+    const restartable = ctx.inNamespace('pod', name).filter(p => !isFinished(p));
+    ops.push(...planEnablement({namespace: namespaceObject, waypoint, workloads, pods: restartable}));
   }
 
   // DestinationRule clean-up needs to know every VirtualService the whole plan replaces.

@@ -192,10 +192,13 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
     const identity = waypointIdentityEffect(policy, waypoint);
     if (identity?.effect !== 'allow-rejects-waypoint' && identity?.effect !== 'deny-blocks-waypoint') continue;
     const fix = identity.effect === 'allow-rejects-waypoint' ? `add ${waypoint.principal} to its sources` : `exempt ${waypoint.principal} (notPrincipals) in the rules that match it`;
+    // Letting the waypoint in alone would let every caller through it: the waypoint enforces only policies
+    // attached to it, so the mesh-wide rules need a copy on GatewayClass istio-waypoint too.
+    const copy = 'and attach a copy to GatewayClass istio-waypoint (targetRefs) so that waypoints check the real callers';
     plan.findings.push(
       makeFinding(FINDINGS.meshWidePolicyBlocksWaypoint, {
         message: `${describe(policy)} applies to every workload and names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal}, which it would ${identity.effect === 'allow-rejects-waypoint' ? 'reject' : 'deny'}: all traffic through the waypoint would stop`,
-        remedy: `${fix} in ${input.rootNamespace}, then plan again`,
+        remedy: `${fix} in ${input.rootNamespace}, ${copy}; then plan again`,
         namespaces: [namespace],
         resource: refOf(policy),
         scope: 'mesh',

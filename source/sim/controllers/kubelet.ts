@@ -63,7 +63,8 @@ const PODS = typeKey('', 'pods');
  * all, while a rollout's new pods start.
  */
 export function podTerminationController(terminationMs: number): Controller {
-  const due = new Map<string, number>();
+  // When each terminating pod is due to go, by key; the uid tells a pod re-created under the same name.
+  const due = new Map<string, {uid: string; at: number}>();
   return {
     name: 'kubelet',
     keysFor(event) {
@@ -72,15 +73,16 @@ export function podTerminationController(terminationMs: number): Controller {
     reconcile(key, cluster) {
       const {namespace, name} = parseKey(key);
       const pod = cluster.store.get(PODS, namespace, name);
-      const uid = pod?.metadata.uid ?? '';
       if (!pod?.metadata.deletionTimestamp || (pod.metadata.finalizers ?? []).length > 0) {
-        due.delete(uid);
+        due.delete(key);
         return;
       }
-      const at = due.get(uid) ?? Date.now() + terminationMs;
-      due.set(uid, at);
+      const uid = pod.metadata.uid ?? '';
+      const known = due.get(key);
+      const at = known?.uid === uid ? known.at : Date.now() + terminationMs;
+      due.set(key, {uid, at});
       if (Date.now() < at) return at - Date.now();
-      due.delete(uid);
+      due.delete(key);
       cluster.delete(cluster.typeFor('', 'pods'), namespace, name, {gracePeriodSeconds: 0});
     },
   };

@@ -102,8 +102,9 @@ export class ControllerRunner {
       this.queue.set(queued, controller);
       this.schedule();
     }, delayMs);
-    // A terminating pod must not keep a finished test or CLI alive.
-    timer.unref();
+    // Not unref'd: startSimulator waits for the cluster to settle before it listens, and a restored demo
+    // cluster with a pod Terminating would otherwise let the process exit with nothing else to do.
+    // stop() clears these timers.
     this.later.set(queued, timer);
   }
 
