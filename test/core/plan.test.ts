@@ -370,6 +370,25 @@ describe('policies', () => {
     assert.deepEqual(done.audit.findings.filter(f => f.resource.name === 'mesh-callers' && f.namespaces.includes('guarded')), []);
   });
 
+  test('a root-namespace policy whose selector picks pods here counts for this namespace, and the plan does not move it', () => {
+    // guarded's vault pods, selected from istio-system with an L7 rule: under sidecars their own Envoy
+    // enforces it; after the restart ztunnel would, without the L7 rule.
+    const rootL7: KubeObject = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: {name: 'vault-get-only', namespace: 'istio-system'},
+      spec: {selector: {matchLabels: {app: 'vault'}}, action: 'ALLOW', rules: [{to: [{operation: {methods: ['GET']}}]}]},
+    };
+    const inventory: Inventory = {...scenarios, objects: {...scenarios.objects, authorizationPolicy: [...(scenarios.objects.authorizationPolicy ?? []), rootL7]}};
+    const {plan, audit} = planMigration(inventory, CLUSTER, ['guarded']);
+    const l7 = audit.findings.find(f => f.id === FINDINGS.l7Authorization.id && f.resource.name === 'vault-get-only');
+    assert.ok(l7?.namespaces.includes('guarded'), `the finding names the namespace of the pods it selects: ${l7?.namespaces}`);
+    const [blocker] = findingsOf(plan, FINDINGS.rootPolicySelectsNamespace);
+    assert.equal(blocker?.resource.name, 'vault-get-only');
+    assert.equal(blocker?.severity, 'blocker');
+    assert.match(blocker!.remedy, /copy it into guarded with targetRefs/);
+  });
+
   test('RequestAuthentication and WasmPlugin get targetRefs copies on their Service; the originals go in clean-up', () => {
     for (const [kind, inventoryKind, name] of [
       ['RequestAuthentication', 'requestAuthentication', 'api-jwt'],

@@ -79,6 +79,7 @@ export const FINDINGS = {
   policySelectsPartOfService: finding('plan/policy-selects-part-of-service', 'blocker', 'Policy selects only some pods of a Service', false),
   policySelectsNothing: finding('plan/policy-selects-nothing', 'info', 'Policy selects no workload', false),
   meshWidePolicy: finding('plan/mesh-wide-policy', 'warning', 'Mesh-wide policy needs a GatewayClass attachment', false),
+  rootPolicySelectsNamespace: finding('plan/root-policy-selects-namespace', 'blocker', 'Root-namespace policy only a waypoint can enforce selects pods here', false),
   meshWidePolicyBlocksWaypoint: finding('plan/mesh-wide-policy-blocks-waypoint', 'blocker', 'Mesh-wide policy would stop traffic through the waypoint', false),
   subsetNotMapped: finding('plan/subset-not-mapped', 'blocker', 'Subset cannot become a version Service', false),
   routeKept: finding('plan/virtualservice-kept', 'warning', 'VirtualService kept because it cannot be converted faithfully', false),

@@ -3,7 +3,7 @@ import {analyzeAuthorizationPolicy, attachmentOf, hasWaypointClassPolicy} from '
 import {waypointIdentity} from '../plan/waypoint.ts';
 import {waypointIdentityEffect, type WaypointIdentity, type WaypointIdentityEffect} from '../waypoint-identity.ts';
 import {FINDINGS} from './catalogue.ts';
-import {describe, refOf, type AuditContext} from './context.ts';
+import {describe, refOf, selects, type AuditContext} from './context.ts';
 import {makeFinding} from './finding.ts';
 import type {Finding} from './types.ts';
 
@@ -21,6 +21,20 @@ const WITHOUT_WAYPOINT: Record<string, string> = {
 const hasTargetRefs = (spec: any) => Boolean(spec?.targetRef || (spec?.targetRefs ?? []).length);
 
 /**
+ * Where a policy applies, by Istio's rules: its own namespace; every mesh namespace for one in the root
+ * namespace without a selector; and for one in the root namespace with a selector, every namespace with
+ * pods it selects (a root-namespace selector is not limited to the root namespace's own pods).
+ */
+function appliesTo(ctx: AuditContext, policy: KubeObject): {namespaces: string[]; scope: Finding['scope']} {
+  const matchLabels = policy.spec?.selector?.matchLabels as Record<string, string> | undefined;
+  const hasSelector = Object.keys(matchLabels ?? {}).length > 0;
+  if (policy.metadata.namespace !== ctx.rootNamespace) return {namespaces: [policy.metadata.namespace!], scope: hasSelector ? 'workload' : 'namespace'};
+  if (!hasSelector) return {namespaces: ctx.meshNamespaces, scope: 'mesh'};
+  const selected = ctx.meshNamespaces.filter(ns => ns === ctx.rootNamespace || ctx.podsIn(ns).some(pod => selects(matchLabels, pod.metadata.labels)));
+  return {namespaces: selected.length ? selected : [ctx.rootNamespace], scope: 'workload'};
+}
+
+/**
  * Policies that ztunnel cannot enforce once the sidecars are gone: L7 AuthorizationPolicies, CUSTOM and
  * AUDIT actions, RequestAuthentication and WasmPlugin. Each needs a waypoint and a targetRefs copy.
  */
@@ -29,9 +43,7 @@ export function policyFindings(ctx: AuditContext): Finding[] {
   for (const policy of ctx.items('authorizationPolicy')) {
     const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
     if (analysis.attachment === 'targetRefs') continue;
-    const namespaces = analysis.attachment === 'root-namespace' ? ctx.meshNamespaces : [policy.metadata.namespace!];
-    const scope: Finding['scope'] = analysis.attachment === 'root-namespace' ? 'mesh' : analysis.attachment === 'namespace' ? 'namespace' : 'workload';
-    const where = {namespaces, resource: refOf(policy), scope};
+    const where = {...appliesTo(ctx, policy), resource: refOf(policy)};
     if (analysis.action === 'CUSTOM' || analysis.action === 'AUDIT') {
       out.push(
         makeFinding(FINDINGS.customOrAudit, {
@@ -82,27 +94,29 @@ export function policyFindings(ctx: AuditContext): Finding[] {
   }
   for (const auth of ctx.items('requestAuthentication')) {
     if (hasTargetRefs(auth.spec)) continue;
-    const root = auth.metadata.namespace === ctx.rootNamespace && !auth.spec?.selector;
+    const {namespaces, scope} = appliesTo(ctx, auth);
+    const root = scope === 'mesh';
     out.push(
       makeFinding(FINDINGS.requestAuthentication, {
         message: `${describe(auth)} validates JWTs in the sidecar: nothing validates them on ambient pods without a waypoint`,
         remedy: 'attach a copy to the waypoint with targetRefs (the plan makes it), and move requestPrincipals-based policies with it',
-        namespaces: root ? ctx.meshNamespaces : [auth.metadata.namespace!],
+        namespaces,
         resource: refOf(auth),
-        scope: root ? 'mesh' : auth.spec?.selector ? 'workload' : 'namespace',
+        scope,
       }),
     );
   }
   for (const plugin of ctx.items('wasmPlugin')) {
     if (hasTargetRefs(plugin.spec)) continue;
-    const root = plugin.metadata.namespace === ctx.rootNamespace && !plugin.spec?.selector;
+    const {namespaces, scope} = appliesTo(ctx, plugin);
+    const root = scope === 'mesh';
     out.push(
       makeFinding(FINDINGS.wasmPlugin, {
         message: `${describe(plugin)} runs in the sidecar: ambient pods have no Envoy to run it without a waypoint`,
         remedy: 'attach a copy to the waypoint with targetRefs (Alpha on waypoints; the plan makes it)',
-        namespaces: root ? ctx.meshNamespaces : [plugin.metadata.namespace!],
+        namespaces,
         resource: refOf(plugin),
-        scope: root ? 'mesh' : plugin.spec?.selector ? 'workload' : 'namespace',
+        scope,
       }),
     );
   }

@@ -3,7 +3,7 @@ import {auditContext} from '../audit/audit.ts';
 import {FINDINGS} from '../audit/catalogue.ts';
 import {attachmentOf} from '../authorization.ts';
 import {isFinished} from '../dataplane.ts';
-import {buildContext} from '../audit/context.ts';
+import {buildContext, selects} from '../audit/context.ts';
 import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
 import {parseServiceHost} from '../routes/translatability.ts';
@@ -63,6 +63,10 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
   }
   const destinationRulesFor = (namespace: string, name: string) => rulesByHost.get(`${namespace}/${name}`) ?? [];
 
+  // Root-namespace policies with a selector apply to the pods they select in every namespace.
+  const rootSelectorPolicies = (['authorizationPolicy', 'requestAuthentication', 'wasmPlugin'] as const)
+    .flatMap(kind => ctx.inNamespace(kind, ctx.rootNamespace))
+    .filter(p => Object.keys(p.spec?.selector?.matchLabels ?? {}).length > 0 && !p.spec?.targetRef && !(p.spec?.targetRefs ?? []).length);
   for (const state of accepted) {
     const name = state.name;
     const ops: Operation[] = [];
@@ -80,6 +84,7 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         trustDomain,
         authorizationPolicies: ctx.inNamespace('authorizationPolicy', name),
         meshPolicies: ctx.inNamespace('authorizationPolicy', ctx.rootNamespace).filter(p => attachmentOf(p, ctx.rootNamespace) === 'root-namespace'),
+        rootSelected: name === ctx.rootNamespace ? [] : rootSelectorPolicies.filter(p => ctx.podsIn(name).some(pod => selects(p.spec.selector.matchLabels, pod.metadata.labels))),
         requestAuthentications: ctx.inNamespace('requestAuthentication', name),
         wasmPlugins: ctx.inNamespace('wasmPlugin', name),
         services: ctx.inNamespace('service', name),

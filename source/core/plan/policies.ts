@@ -17,6 +17,8 @@ export interface PolicyInputs {
   authorizationPolicies: KubeObject[];
   /** The root namespace's policies without a selector: they apply to every workload of the mesh. */
   meshPolicies: KubeObject[];
+  /** Root-namespace AuthorizationPolicies, RequestAuthentications and WasmPlugins whose selector picks pods here. */
+  rootSelected: KubeObject[];
   requestAuthentications: KubeObject[];
   wasmPlugins: KubeObject[];
   services: KubeObject[];
@@ -184,9 +186,26 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
     const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
     copyToWaypoint(policy, `at the waypoint an ALLOW denies what no ALLOW there allows: copied next to ${alongside} so that what ${policy.metadata.name} allows stays allowed`);
   }
+  // A root-namespace policy whose selector picks pods here applies to them as their own policies do, but
+  // a waypoint copy would have to live here, and the original would still select the pods: the plan
+  // does not move it. Once the sidecars are gone ztunnel would enforce it without its L7 rules.
+  for (const policy of input.rootSelected) {
+    const analysis = policy.kind === 'AuthorizationPolicy' ? analyzeAuthorizationPolicy(policy, input.rootNamespace) : undefined;
+    if (analysis && analysis.layer === 'L4' && analysis.action !== 'CUSTOM' && analysis.action !== 'AUDIT') continue;
+    if (analysis?.dryRun) continue;
+    plan.findings.push(
+      makeFinding(FINDINGS.rootPolicySelectsNamespace, {
+        message: `${describe(policy)} selects pods in ${namespace} from the root namespace, and only a waypoint can enforce it; once they lose their sidecars it would not be enforced as written`,
+        remedy: `copy it into ${namespace} with targetRefs to the Service of those pods, narrow its selector in ${input.rootNamespace} so that it no longer selects them, then plan again`,
+        namespaces: [namespace],
+        resource: refOf(policy),
+        scope: 'workload',
+      }),
+    );
+  }
   // Mesh-wide L4 policies apply to these pods too, and see the waypoint as well. The plan leaves them to
   // the mesh owner; one that would reject the waypoint or deny everything through it stops the plan.
-  for (const policy of input.meshPolicies) {
+  for (const policy of [...input.meshPolicies, ...input.rootSelected.filter(p => p.kind === 'AuthorizationPolicy')]) {
     const analysis = analyzeAuthorizationPolicy(policy, input.rootNamespace);
     if (analysis.layer !== 'L4' || analysis.dryRun) continue;
     const identity = waypointIdentityEffect(policy, waypoint);
@@ -197,7 +216,7 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
     const copy = 'and attach a copy to GatewayClass istio-waypoint (targetRefs) so that waypoints check the real callers';
     plan.findings.push(
       makeFinding(FINDINGS.meshWidePolicyBlocksWaypoint, {
-        message: `${describe(policy)} applies to every workload and names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal}, which it would ${identity.effect === 'allow-rejects-waypoint' ? 'reject' : 'deny'}: all traffic through the waypoint would stop`,
+        message: `${describe(policy)} ${input.meshPolicies.includes(policy) ? 'applies to every workload' : `selects pods in ${namespace}`} and names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal}, which it would ${identity.effect === 'allow-rejects-waypoint' ? 'reject' : 'deny'}: all traffic through the waypoint would stop`,
         remedy: `${fix} in ${input.rootNamespace}, ${copy}; then plan again`,
         namespaces: [namespace],
         resource: refOf(policy),
