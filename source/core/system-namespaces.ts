@@ -21,12 +21,13 @@ export function systemNamespaces(ctx: AuditContext): string[] {
   }
   // A namespace that runs only Istio's gateways (istio-ingress, as the gateway Helm chart installs it) is
   // the mesh's edge: removing its injection label and restarting would leave the gateways without a proxy.
-  // Read from the workloads, not the pods: an application scaled to zero next to a gateway still makes
-  // the namespace an application's.
+  // Read from the workloads and the pods: an application scaled to zero next to a gateway, or pods no
+  // Deployment owns (a Job's, an Argo Rollout's), still make the namespace an application's.
   for (const namespace of ctx.namespaces) {
     const name = namespace.metadata.name;
     const workloads = (['deployment', 'statefulSet', 'daemonSet'] as const).flatMap(kind => ctx.inNamespace(kind, name));
-    if (workloads.length > 0 && workloads.every(isInfrastructureWorkload)) out.add(name);
+    const pods = ctx.podsIn(name);
+    if (workloads.length + pods.length > 0 && workloads.every(isInfrastructureWorkload) && pods.every(isMeshInfrastructure)) out.add(name);
   }
   const existing = new Set(ctx.namespaces.map(n => n.metadata.name));
   for (const name of KUBERNETES_NAMESPACES) if (existing.has(name)) out.add(name);

@@ -107,7 +107,9 @@ export function namesCallers(rule: Rule): boolean {
  * `*` + `/sa/waypoint`), not one that merely covers it, like `cluster.local/ns/shop/*` or `*`.
  */
 function namesWaypointPrincipal(pattern: string, waypoint: WaypointIdentity): boolean {
-  return istioStringMatch(pattern, waypoint.principal) && pattern.replace('*', '').includes('/sa/');
+  const account = pattern.indexOf('/sa/');
+  // Some of the service account's own name must be spelled out: `.../sa/*` is every account there.
+  return istioStringMatch(pattern, waypoint.principal) && account >= 0 && pattern.slice(account + 4).replace('*', '').length > 0;
 }
 
 /** The caller values a rule names (principals, service accounts, conditions), and whether it names anything else. */
@@ -180,9 +182,12 @@ export function waypointIdentityEffect(policy: KubeObject, waypoint: WaypointIde
     const forWaypoint = rules.filter(r => namesOnlyWaypoint(r.rule, waypoint, namespace)).map(r => r.index);
     const naming = rules.filter(r => namesCallers(r.rule) && !forWaypoint.includes(r.index));
     if (naming.length === 0) return undefined;
-    // A rule that names no caller (ports only), or that names the waypoint, already lets it in.
-    const letIn = rules.some(r => namesWaypoint(r.rule, waypoint, namespace));
-    const notLettingIn = letIn ? [] : naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'yes').map(r => r.index);
+    // A rule that does not let the waypoint in is covered by another that does, on the same terms (ports,
+    // destination conditions) or on any: a ports-only rule, or one written for the waypoint.
+    const lettingIn = rules.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) === 'yes');
+    const terms = (rule: Rule) => JSON.stringify(withoutCallerConditions(rule));
+    const covered = (rule: Rule) => lettingIn.some(w => terms(w.rule) === '{}' || terms(w.rule) === terms(rule));
+    const notLettingIn = naming.filter(r => ruleMatchesWaypoint(r.rule, waypoint, namespace) !== 'yes' && !covered(r.rule)).map(r => r.index);
     return {effect: notLettingIn.length > 0 ? 'allow-rejects-waypoint' : 'allow-admits-through-waypoint', rules: notLettingIn, forWaypoint};
   }
   const forWaypoint = rules.filter(r => namesWaypoint(r.rule, waypoint, namespace)).map(r => r.index);

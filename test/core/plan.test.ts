@@ -386,7 +386,46 @@ describe('policies', () => {
     const [blocker] = findingsOf(plan, FINDINGS.rootPolicySelectsNamespace);
     assert.equal(blocker?.resource.name, 'vault-get-only');
     assert.equal(blocker?.severity, 'blocker');
-    assert.match(blocker!.remedy, /copy it into guarded with targetRefs/);
+    assert.match(blocker!.remedy, /^copy it into guarded keeping its selector .* narrow its selector in istio-system/);
+
+    // Following the remedy: a local copy, and the root one no longer selecting guarded's pods. The plan
+    // then moves the local copy to the waypoint like any of guarded's own policies.
+    const local: KubeObject = {...rootL7, metadata: {name: 'vault-get-only', namespace: 'guarded'}};
+    const narrowed: KubeObject = {...rootL7, spec: {...rootL7.spec, selector: {matchLabels: {app: 'vault', mesh: 'elsewhere'}}}};
+    const after = planMigration({...scenarios, objects: {...scenarios.objects, authorizationPolicy: [...(scenarios.objects.authorizationPolicy ?? []), narrowed, local]}}, CLUSTER, ['guarded']);
+    assert.deepEqual(findingsOf(after.plan, FINDINGS.rootPolicySelectsNamespace), []);
+    opFor(after.plan, 'guarded', 'policies', 'create', 'AuthorizationPolicy', 'vault-get-only-waypoint');
+    opFor(after.plan, 'guarded', 'cleanup', 'delete', 'AuthorizationPolicy', 'vault-get-only');
+  });
+
+  test('a root-namespace L4 policy naming callers of pods here stops the plan: only a local copy can follow them to the waypoint', () => {
+    const rootDeny: KubeObject = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: {name: 'vault-no-attackers', namespace: 'istio-system'},
+      spec: {selector: {matchLabels: {app: 'vault'}}, action: 'DENY', rules: [{from: [{source: {principals: ['cluster.local/ns/evil/sa/attacker']}}]}]},
+    };
+    const {plan, audit} = planMigration({...scenarios, objects: {...scenarios.objects, authorizationPolicy: [...(scenarios.objects.authorizationPolicy ?? []), rootDeny]}}, CLUSTER, ['guarded']);
+    const [blocker] = findingsOf(plan, FINDINGS.rootPolicySelectsNamespace);
+    assert.equal(blocker?.resource.name, 'vault-no-attackers');
+    assert.match(blocker!.message, /would no longer keep out the callers it means to/);
+    const warning = audit.findings.find(f => f.resource.name === 'vault-no-attackers' && f.namespaces.includes('guarded'));
+    assert.equal(warning?.id, FINDINGS.l4DenyWaypointIdentity.id);
+    assert.match(warning!.remedy, /copy it into guarded keeping its selector/);
+  });
+
+  test('a mesh-wide policy only a waypoint can enforce stops the plan, with the way to split it per namespace', () => {
+    const meshJwt: KubeObject = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'RequestAuthentication',
+      metadata: {name: 'mesh-jwt', namespace: 'istio-system'},
+      spec: {jwtRules: [{issuer: 'https://issuer.example'}]},
+    };
+    const {plan} = planMigration({...scenarios, objects: {...scenarios.objects, requestAuthentication: [...(scenarios.objects.requestAuthentication ?? []), meshJwt]}}, CLUSTER, ['guarded']);
+    const [blocker] = findingsOf(plan, FINDINGS.rootPolicySelectsNamespace);
+    assert.equal(blocker?.resource.name, 'mesh-jwt');
+    assert.equal(blocker?.scope, 'mesh');
+    assert.match(blocker!.remedy, /^replace it with a copy in each namespace, without a selector/);
   });
 
   test('RequestAuthentication and WasmPlugin get targetRefs copies on their Service; the originals go in clean-up', () => {
@@ -506,6 +545,15 @@ describe('refusals', () => {
     assert.deepEqual(plan.namespaces, ['payments']);
   });
 
+  test('right after a restart, the old pods still Terminating do not ask for another one', () => {
+    const edgePods = (demo.objects.pod ?? []).filter(p => p.metadata.namespace === 'edge');
+    const restarted = edgePods.map(p => ({...p, metadata: {...p.metadata, name: `${p.metadata.name}-new`, annotations: {'ambient.istio.io/redirection': 'enabled'}}}));
+    const old = edgePods.map(p => ({...p, metadata: {...p.metadata, deletionTimestamp: '2026-11-26T10:00:00Z'}}));
+    const pods = [...(demo.objects.pod ?? []).filter(p => p.metadata.namespace !== 'edge'), ...old, ...restarted];
+    const {plan} = planMigration({...demo, objects: {...demo.objects, pod: pods}}, CLUSTER, ['edge']);
+    assert.deepEqual(plan.operations.filter(o => o.action === 'restart'), []);
+  });
+
   test('pods still Terminating (a rollout under way) still get their workload restarted', () => {
     const terminating = (demo.objects.pod ?? []).map(p => (p.metadata.namespace === 'edge' ? {...p, metadata: {...p.metadata, deletionTimestamp: '2026-11-26T10:00:00Z'}} : p));
     const {plan} = planMigration({...demo, objects: {...demo.objects, pod: terminating}}, CLUSTER, ['edge']);
@@ -522,6 +570,11 @@ describe('refusals', () => {
     // Read from the workloads: with the application scaled to zero, storegw is still the application's.
     const scaledToZero = {...scenarios, objects: {...scenarios.objects, pod: (scenarios.objects.pod ?? []).filter(p => !(p.metadata.namespace === 'storegw' && p.metadata.labels?.app === 'web'))}};
     assert.ok(!planMigration(scaledToZero, CLUSTER, ['storegw']).audit.cluster.systemNamespaces.includes('storegw'));
+    // ...and so do pods no Deployment owns: a Job's pod next to the ingress gateway.
+    const gatewayPod = (scenarios.objects.pod ?? []).find(p => p.metadata.namespace === 'istio-ingress')!;
+    const jobPod: KubeObject = {...gatewayPod, metadata: {name: 'db-migrate-x1', namespace: 'istio-ingress', labels: {job: 'db-migrate'}, annotations: {'sidecar.istio.io/status': '{}'}}};
+    const withJob = {...scenarios, objects: {...scenarios.objects, pod: [...(scenarios.objects.pod ?? []), jobPod]}};
+    assert.ok(!planMigration(withJob, CLUSTER, []).audit.cluster.systemNamespaces.includes('istio-ingress'));
   });
 
   test('a kind the plan depends on that could not be read refuses every namespace, naming it', () => {

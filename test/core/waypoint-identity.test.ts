@@ -173,6 +173,23 @@ describe('the waypoint named next to real callers', () => {
   });
 });
 
+describe('what counts as letting the waypoint in', () => {
+  test('a rule for the waypoint on one port does not let it in on another', () => {
+    const rules = [from({principals: [waypoint.principal]}, {to: [{operation: {ports: ['8080']}}]}), from({principals: ['cluster.local/ns/frontend/sa/web']}, {to: [{operation: {ports: ['9090']}}]})];
+    assert.deepEqual(waypointIdentityEffect(policy('ALLOW', rules), waypoint), {effect: 'allow-rejects-waypoint', rules: [1], forWaypoint: [0]});
+  });
+
+  test('a rule that excludes the waypoint by name does not let it in', () => {
+    const rules = [from({namespaces: ['shop'], notPrincipals: [waypoint.principal]})];
+    assert.deepEqual(waypointIdentityEffect(policy('ALLOW', rules), waypoint), {effect: 'allow-rejects-waypoint', rules: [0], forWaypoint: []});
+  });
+
+  test("every account of the waypoint's namespace (`.../sa/*`) is callers, not the waypoint", () => {
+    const deny = policy('DENY', [from({principals: ['cluster.local/ns/shop/sa/*']})]);
+    assert.deepEqual(waypointIdentityEffect(deny, waypoint), {effect: 'deny-blocks-waypoint', rules: [0], forWaypoint: []});
+  });
+});
+
 describe('unexpected shapes', () => {
   test('a policy whose rules or sources are not what the schema says is read as naming nobody, not a crash', () => {
     for (const rules of ['everyone', [{from: 'everyone'}], [{from: [{source: 'everyone'}]}], [{when: {key: 'source.principal'}}], [null]]) {

@@ -131,34 +131,44 @@ export function policyFindings(ctx: AuditContext): Finding[] {
 export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: Set<string>): Finding[] {
   const out: Finding[] = [];
   const trustDomain = (ctx.meshConfig.trustDomain as string | undefined) ?? 'cluster.local';
-  const check = (policy: KubeObject, namespace: string, mesh: boolean, classCopy = false) => {
+  const check = (policy: KubeObject, namespace: string, where: PolicyReach, classCopy = false) => {
     const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
     // A dry run is enforced by nobody, before or after (risk/dry-run-policy says so).
     if (analysis.attachment === 'targetRefs' || analysis.layer !== 'L4' || analysis.dryRun) return;
-    const result = identityFinding(policy, waypointIdentity(namespace, trustDomain), mesh);
+    const result = identityFinding(policy, waypointIdentity(namespace, trustDomain), where);
     if (!result) return;
     // With a policy on every waypoint already, a mesh-wide policy that lets the waypoint in is taken care
     // of; one that would stop it still is not.
     const stopsWaypoint = result.effect === 'allow-rejects-waypoint' || result.effect === 'deny-blocks-waypoint';
-    if (mesh && classCopy && !stopsWaypoint) return;
+    if (where === 'mesh' && classCopy && !stopsWaypoint) return;
     out.push(result.finding);
   };
   for (const policy of ctx.items('authorizationPolicy')) {
-    if (waypointNamespaces.has(policy.metadata.namespace!) && policy.metadata.namespace !== ctx.rootNamespace) check(policy, policy.metadata.namespace!, false);
+    if (waypointNamespaces.has(policy.metadata.namespace!) && policy.metadata.namespace !== ctx.rootNamespace) check(policy, policy.metadata.namespace!, 'local');
   }
   const rootPolicies = ctx.inNamespace('authorizationPolicy', ctx.rootNamespace);
   const meshWide = rootPolicies.filter(p => attachmentOf(p, ctx.rootNamespace) === 'root-namespace');
+  const rootSelecting = rootPolicies.filter(p => attachmentOf(p, ctx.rootNamespace) === 'selector');
   const classCopy = hasWaypointClassPolicy(rootPolicies);
   for (const namespace of [...waypointNamespaces].sort()) {
-    if (namespace !== ctx.rootNamespace) for (const policy of meshWide) check(policy, namespace, true, classCopy);
+    if (namespace === ctx.rootNamespace) continue;
+    for (const policy of meshWide) check(policy, namespace, 'mesh', classCopy);
+    for (const policy of rootSelecting) {
+      const selector = policy.spec.selector.matchLabels as Record<string, string>;
+      if (ctx.podsIn(namespace).some(pod => selects(selector, pod.metadata.labels))) check(policy, namespace, 'selected');
+    }
   }
   return out;
 }
 
-function identityFinding(policy: KubeObject, waypoint: WaypointIdentity, mesh: boolean): {finding: Finding; effect: WaypointIdentityEffect} | undefined {
+/** A policy of the namespace itself, a mesh-wide one, or a root-namespace one whose selector picks pods here. */
+type PolicyReach = 'local' | 'mesh' | 'selected';
+
+function identityFinding(policy: KubeObject, waypoint: WaypointIdentity, reach: PolicyReach): {finding: Finding; effect: WaypointIdentityEffect} | undefined {
   const identity = waypointIdentityEffect(policy, waypoint);
   if (!identity) return undefined;
   const namespace = waypoint.namespace;
+  const mesh = reach === 'mesh';
   const behind = `once ${namespace} has a waypoint, ztunnel sees the waypoint's identity (${waypoint.principal}) instead of the caller's`;
   // The plan changes what is in the namespace it migrates; a mesh-wide policy is the mesh owner's to change.
   const who = mesh ? 'in the root namespace (the plan does not change mesh-wide policies)' : '(the plan does this)';
@@ -186,8 +196,11 @@ function identityFinding(policy: KubeObject, waypoint: WaypointIdentity, mesh: b
         : `exempt ${waypoint.principal} in the rules that match it and copy the policy to the waypoint, which sees the real callers (the plan does both)`,
     },
   };
+  // A root-namespace policy for these pods follows them to the waypoint only as a local copy.
+  const localize = `copy it into ${namespace} keeping its selector (the plan then handles that copy), and narrow its selector in the root namespace so that it no longer selects pods in ${namespace}`;
   const finding = makeFinding(identity.effect.startsWith('allow') ? FINDINGS.l4AllowWaypointIdentity : FINDINGS.l4DenyWaypointIdentity, {
-    ...text[identity.effect],
+    message: text[identity.effect].message,
+    remedy: reach === 'selected' ? localize : text[identity.effect].remedy,
     namespaces: [namespace],
     resource: refOf(policy),
     scope: mesh ? 'mesh' : Object.keys(policy.spec?.selector?.matchLabels ?? {}).length ? 'workload' : 'namespace',

@@ -1,6 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {selects} from '../audit/context.ts';
-import {DATAPLANE_LABEL, hasSidecar, INJECTION_LABEL, isMeshInfrastructure, REVISION_LABEL, WAYPOINT_MANAGED_LABEL} from '../dataplane.ts';
+import {DATAPLANE_LABEL, hasSidecar, INJECTION_LABEL, isLive, isMeshInfrastructure, REVISION_LABEL, WAYPOINT_MANAGED_LABEL} from '../dataplane.ts';
 import {byCodeUnits, operation, targetOf} from './objects.ts';
 import {WAYPOINT_NAME, type Operation} from './types.ts';
 
@@ -54,7 +54,11 @@ export function planEnablement(input: {namespace: KubeObject; waypoint: boolean;
     const selector = workload.spec?.selector?.matchLabels as Record<string, string> | undefined;
     // A gateway's proxy is its workload, not a sidecar: restarting it would change nothing but drop
     // connections at the edge of the mesh.
-    const runsSidecars = selector && input.pods.some(p => hasSidecar(p) && !isMeshInfrastructure(p) && selects(selector, p.metadata.labels));
+    // Its live pods decide; Terminating ones only when there is no live one yet (a Recreate or StatefulSet
+    // rollout under way), not after a restart already done, whose old pods linger for their grace period.
+    const own = selector ? input.pods.filter(p => selects(selector, p.metadata.labels)) : [];
+    const live = own.filter(isLive);
+    const runsSidecars = (live.length > 0 ? live : own).some(p => hasSidecar(p) && !isMeshInfrastructure(p));
     if (runsSidecars) restart.push(workload);
   }
   for (const workload of restart) {

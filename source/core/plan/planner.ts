@@ -63,10 +63,11 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
   }
   const destinationRulesFor = (namespace: string, name: string) => rulesByHost.get(`${namespace}/${name}`) ?? [];
 
-  // Root-namespace policies with a selector apply to the pods they select in every namespace.
-  const rootSelectorPolicies = (['authorizationPolicy', 'requestAuthentication', 'wasmPlugin'] as const)
-    .flatMap(kind => ctx.inNamespace(kind, ctx.rootNamespace))
-    .filter(p => Object.keys(p.spec?.selector?.matchLabels ?? {}).length > 0 && !p.spec?.targetRef && !(p.spec?.targetRefs ?? []).length);
+  // Root-namespace policies apply in every namespace: without a selector to every workload, with one to
+  // the pods it selects.
+  const rootPolicies = (['authorizationPolicy', 'requestAuthentication', 'wasmPlugin'] as const).flatMap(kind => ctx.inNamespace(kind, ctx.rootNamespace));
+  const meshWidePolicies = rootPolicies.filter(p => attachmentOf(p, ctx.rootNamespace) === 'root-namespace');
+  const rootSelectorPolicies = rootPolicies.filter(p => attachmentOf(p, ctx.rootNamespace) === 'selector');
   for (const state of accepted) {
     const name = state.name;
     const ops: Operation[] = [];
@@ -83,7 +84,7 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         rootNamespace: ctx.rootNamespace,
         trustDomain,
         authorizationPolicies: ctx.inNamespace('authorizationPolicy', name),
-        meshPolicies: ctx.inNamespace('authorizationPolicy', ctx.rootNamespace).filter(p => attachmentOf(p, ctx.rootNamespace) === 'root-namespace'),
+        meshPolicies: name === ctx.rootNamespace ? [] : meshWidePolicies,
         rootSelected: name === ctx.rootNamespace ? [] : rootSelectorPolicies.filter(p => ctx.podsIn(name).some(pod => selects(p.spec.selector.matchLabels, pod.metadata.labels))),
         requestAuthentications: ctx.inNamespace('requestAuthentication', name),
         wasmPlugins: ctx.inNamespace('wasmPlugin', name),

@@ -15,7 +15,7 @@ export interface PolicyInputs {
   rootNamespace: string;
   trustDomain: string;
   authorizationPolicies: KubeObject[];
-  /** The root namespace's policies without a selector: they apply to every workload of the mesh. */
+  /** The root namespace's AuthorizationPolicies, RequestAuthentications and WasmPlugins without a selector: they apply to every workload of the mesh. */
   meshPolicies: KubeObject[];
   /** Root-namespace AuthorizationPolicies, RequestAuthentications and WasmPlugins whose selector picks pods here. */
   rootSelected: KubeObject[];
@@ -186,37 +186,54 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
     const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
     copyToWaypoint(policy, `at the waypoint an ALLOW denies what no ALLOW there allows: copied next to ${alongside} so that what ${policy.metadata.name} allows stays allowed`);
   }
-  // A root-namespace policy whose selector picks pods here applies to them as their own policies do, but
-  // a waypoint copy would have to live here, and the original would still select the pods: the plan
-  // does not move it. Once the sidecars are gone ztunnel would enforce it without its L7 rules.
-  for (const policy of input.rootSelected) {
+  // Root-namespace policies apply here too: without a selector to every workload of the mesh, with one to
+  // the pods it selects. The plan changes only what lives in this namespace, so none of them is moved; one
+  // that the move to ambient would break stops the plan, with the way to bring it into the namespace.
+  const localize = `copy it into ${namespace} keeping its selector (the plan then handles that copy like the namespace's own policies), and narrow its selector in ${input.rootNamespace} so that it no longer selects pods in ${namespace}; then plan again`;
+  const perNamespace = `replace it with a copy in each namespace, without a selector (the plan then handles each like the namespace's own policies); then plan again`;
+  for (const policy of [...input.meshPolicies, ...input.rootSelected]) {
+    const mesh = input.meshPolicies.includes(policy);
     const analysis = policy.kind === 'AuthorizationPolicy' ? analyzeAuthorizationPolicy(policy, input.rootNamespace) : undefined;
-    if (analysis && analysis.layer === 'L4' && analysis.action !== 'CUSTOM' && analysis.action !== 'AUDIT') continue;
     if (analysis?.dryRun) continue;
-    plan.findings.push(
-      makeFinding(FINDINGS.rootPolicySelectsNamespace, {
-        message: `${describe(policy)} selects pods in ${namespace} from the root namespace, and only a waypoint can enforce it; once they lose their sidecars it would not be enforced as written`,
-        remedy: `copy it into ${namespace} with targetRefs to the Service of those pods, narrow its selector in ${input.rootNamespace} so that it no longer selects them, then plan again`,
-        namespaces: [namespace],
-        resource: refOf(policy),
-        scope: 'workload',
-      }),
-    );
-  }
-  // Mesh-wide L4 policies apply to these pods too, and see the waypoint as well. The plan leaves them to
-  // the mesh owner; one that would reject the waypoint or deny everything through it stops the plan.
-  for (const policy of [...input.meshPolicies, ...input.rootSelected.filter(p => p.kind === 'AuthorizationPolicy')]) {
-    const analysis = analyzeAuthorizationPolicy(policy, input.rootNamespace);
-    if (analysis.layer !== 'L4' || analysis.dryRun) continue;
+    const where = mesh ? 'applies to every workload' : `selects pods in ${namespace}`;
+    const onlyWaypoint = !analysis || analysis.layer === 'L7' || analysis.action === 'CUSTOM' || analysis.action === 'AUDIT';
+    if (onlyWaypoint) {
+      plan.findings.push(
+        makeFinding(FINDINGS.rootPolicySelectsNamespace, {
+          message: `${describe(policy)} ${where} from the root namespace, and only a waypoint can enforce it; once the pods of ${namespace} lose their sidecars it would not be enforced as written`,
+          remedy: mesh ? perNamespace : localize,
+          namespaces: [namespace],
+          resource: refOf(policy),
+          scope: mesh ? 'mesh' : 'workload',
+        }),
+      );
+      continue;
+    }
     const identity = waypointIdentityEffect(policy, waypoint);
-    if (identity?.effect !== 'allow-rejects-waypoint' && identity?.effect !== 'deny-blocks-waypoint') continue;
+    if (!identity) continue;
+    const stops = identity.effect === 'allow-rejects-waypoint' || identity.effect === 'deny-blocks-waypoint';
+    if (!mesh) {
+      // Specific to these pods: the waypoint would need its own copy, which only a local policy gets.
+      plan.findings.push(
+        makeFinding(FINDINGS.rootPolicySelectsNamespace, {
+          message: `${describe(policy)} ${where} and names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal} instead, so it would ${stops ? 'stop the traffic through the waypoint' : 'no longer keep out the callers it means to'}`,
+          remedy: localize,
+          namespaces: [namespace],
+          resource: refOf(policy),
+          scope: 'workload',
+        }),
+      );
+      continue;
+    }
+    // Mesh-wide: the audit warns when it only loses its effect; one that would stop the waypoint blocks.
+    if (!stops) continue;
     const fix = identity.effect === 'allow-rejects-waypoint' ? `add ${waypoint.principal} to its sources` : `exempt ${waypoint.principal} (notPrincipals) in the rules that match it`;
     // Letting the waypoint in alone would let every caller through it: the waypoint enforces only policies
     // attached to it, so the mesh-wide rules need a copy on GatewayClass istio-waypoint too.
     const copy = 'and attach a copy to GatewayClass istio-waypoint (targetRefs) so that waypoints check the real callers';
     plan.findings.push(
       makeFinding(FINDINGS.meshWidePolicyBlocksWaypoint, {
-        message: `${describe(policy)} ${input.meshPolicies.includes(policy) ? 'applies to every workload' : `selects pods in ${namespace}`} and names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal}, which it would ${identity.effect === 'allow-rejects-waypoint' ? 'reject' : 'deny'}: all traffic through the waypoint would stop`,
+        message: `${describe(policy)} ${where} and names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal}, which it would ${identity.effect === 'allow-rejects-waypoint' ? 'reject' : 'deny'}: all traffic through the waypoint would stop`,
         remedy: `${fix} in ${input.rootNamespace}, ${copy}; then plan again`,
         namespaces: [namespace],
         resource: refOf(policy),
