@@ -26,6 +26,13 @@ export function isMeshInfrastructure(pod: KubeObject): boolean {
   return templates.split(',').map(t => t.trim()).includes('gateway');
 }
 
+/** A gateway (injected with the gateway template) or a waypoint workload: Istio's own proxies, not an application. */
+export function isInfrastructureWorkload(workload: KubeObject): boolean {
+  const template = workload.spec?.template?.metadata ?? {};
+  const labels = {...(workload.metadata.labels ?? {}), ...(template.labels ?? {})};
+  return isMeshInfrastructure({apiVersion: 'v1', kind: 'Pod', metadata: {name: workload.metadata.name, labels, annotations: template.annotations ?? {}}});
+}
+
 /** The namespace asks for sidecars (istio-injection=enabled or a revision label). */
 export function requestsInjection(namespace: KubeObject): boolean {
   const labels = namespace.metadata.labels ?? {};

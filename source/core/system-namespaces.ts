@@ -1,7 +1,6 @@
-import type {KubeObject} from '../kube/client.ts';
 import type {AuditContext} from './audit/context.ts';
 import type {NamespaceReadiness} from './audit/types.ts';
-import {isMeshInfrastructure} from './dataplane.ts';
+import {isInfrastructureWorkload, isMeshInfrastructure} from './dataplane.ts';
 import {byCodeUnits} from './order.ts';
 
 /** Kubernetes' own namespaces; istio-cni leaves kube-system out of ambient by default (reference §2.2). */
@@ -41,11 +40,4 @@ export function systemNamespaces(ctx: AuditContext): string[] {
 export function readinessLabel(namespace: NamespaceReadiness, system: ReadonlySet<string>): string {
   const candidate = namespace.readiness === 'ready' || namespace.readiness === 'needs-waypoint';
   return candidate && system.has(namespace.name) ? 'system' : namespace.readiness;
-}
-
-/** A gateway (injected with the gateway template) or a waypoint: Istio's own proxies, not an application. */
-function isInfrastructureWorkload(workload: KubeObject): boolean {
-  const template = workload.spec?.template?.metadata ?? {};
-  const asPod = {apiVersion: 'v1', kind: 'Pod', metadata: {name: '', labels: {...(workload.metadata.labels ?? {}), ...(template.labels ?? {})}, annotations: template.annotations ?? {}}};
-  return isMeshInfrastructure(asPod);
 }

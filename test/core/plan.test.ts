@@ -414,6 +414,42 @@ describe('policies', () => {
     assert.match(warning!.remedy, /copy it into guarded keeping its selector/);
   });
 
+  test("root-namespace ALLOWs count at the waypoint only if attached there: next to the namespace's copied ALLOWs they block", () => {
+    const rootAllow = (name: string, selector?: Record<string, string>): KubeObject => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: {name, namespace: 'istio-system'},
+      spec: {...(selector ? {selector: {matchLabels: selector}} : {}), action: 'ALLOW', rules: [{to: [{operation: {ports: ['8200']}}]}]},
+    });
+    const planWith = (...policies: KubeObject[]) =>
+      planMigration({...scenarios, objects: {...scenarios.objects, authorizationPolicy: [...(scenarios.objects.authorizationPolicy ?? []), ...policies]}}, CLUSTER, ['guarded']).plan;
+    // guarded's own ALLOWs on vault are copied to Service vault: the root ones on vault's pods would be left behind.
+    const selected = findingsOf(planWith(rootAllow('vault-admin-port', {app: 'vault'})), FINDINGS.rootPolicySelectsNamespace);
+    assert.deepEqual(selected.map(f => f.resource.name), ['vault-admin-port']);
+    assert.match(selected[0]!.message, /allows traffic that, once allow-but-untrusted is copied to the waypoint, the waypoint would deny/);
+    assert.match(selected[0]!.remedy, /^copy it into guarded keeping its selector/);
+    const meshWide = findingsOf(planWith(rootAllow('admin-port-everywhere')), FINDINGS.rootPolicySelectsNamespace);
+    assert.deepEqual(meshWide.map(f => f.resource.name), ['admin-port-everywhere']);
+    assert.match(meshWide[0]!.remedy, /^attach a copy to GatewayClass istio-waypoint/);
+    // With that copy on every waypoint, the mesh-wide ALLOW is allowed there too.
+    const classCopy: KubeObject = {...rootAllow('admin-port-waypoints'), spec: {...rootAllow('x').spec, targetRefs: [{group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: 'istio-waypoint'}]}};
+    assert.deepEqual(findingsOf(planWith(rootAllow('admin-port-everywhere'), classCopy), FINDINGS.rootPolicySelectsNamespace), []);
+  });
+
+  test("policies that select only Istio's gateways stay with the gateways: their own Envoy keeps enforcing them", () => {
+    const jwt = (namespace: string, name: string): KubeObject => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'RequestAuthentication',
+      metadata: {name, namespace},
+      spec: {selector: {matchLabels: {app: 'storegw-gateway'}}, jwtRules: [{issuer: 'https://issuer.example'}]},
+    });
+    const inventory: Inventory = {...scenarios, objects: {...scenarios.objects, requestAuthentication: [...(scenarios.objects.requestAuthentication ?? []), jwt('istio-system', 'edge-jwt'), jwt('storegw', 'gateway-jwt')]}};
+    const {plan, audit} = planMigration(inventory, CLUSTER, ['storegw']);
+    assert.equal(audit.namespaces.find(n => n.name === 'storegw')?.readiness, 'ready', 'no waypoint for the gateway: it keeps its Envoy');
+    assert.deepEqual(findingsOf(plan, FINDINGS.rootPolicySelectsNamespace), []);
+    assert.deepEqual(plan.operations.filter(o => o.target.kind === 'RequestAuthentication'), [], 'neither copied nor deleted');
+  });
+
   test('a mesh-wide policy only a waypoint can enforce stops the plan, with the way to split it per namespace', () => {
     const meshJwt: KubeObject = {
       apiVersion: 'security.istio.io/v1',

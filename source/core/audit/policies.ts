@@ -1,5 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {analyzeAuthorizationPolicy, attachmentOf, hasWaypointClassPolicy} from '../authorization.ts';
+import {isMeshInfrastructure} from '../dataplane.ts';
 import {waypointIdentity} from '../plan/waypoint.ts';
 import {waypointIdentityEffect, type WaypointIdentity, type WaypointIdentityEffect} from '../waypoint-identity.ts';
 import {FINDINGS} from './catalogue.ts';
@@ -30,8 +31,19 @@ function appliesTo(ctx: AuditContext, policy: KubeObject): {namespaces: string[]
   const hasSelector = Object.keys(matchLabels ?? {}).length > 0;
   if (policy.metadata.namespace !== ctx.rootNamespace) return {namespaces: [policy.metadata.namespace!], scope: hasSelector ? 'workload' : 'namespace'};
   if (!hasSelector) return {namespaces: ctx.meshNamespaces, scope: 'mesh'};
-  const selected = ctx.meshNamespaces.filter(ns => ns === ctx.rootNamespace || ctx.podsIn(ns).some(pod => selects(matchLabels, pod.metadata.labels)));
+  const selected = ctx.meshNamespaces.filter(ns => ns === ctx.rootNamespace || ctx.podsIn(ns).some(pod => !isMeshInfrastructure(pod) && selects(matchLabels, pod.metadata.labels)));
   return {namespaces: selected.length ? selected : [ctx.rootNamespace], scope: 'workload'};
+}
+
+/**
+ * A policy of this namespace whose selector picks only Istio's gateways (an ingress gateway next to the
+ * application): their own Envoy goes on enforcing it after the migration, so it needs no waypoint.
+ */
+function selectsOnlyGateways(ctx: AuditContext, policy: KubeObject): boolean {
+  const matchLabels = policy.spec?.selector?.matchLabels as Record<string, string> | undefined;
+  if (!matchLabels || Object.keys(matchLabels).length === 0 || policy.metadata.namespace === ctx.rootNamespace) return false;
+  const selected = ctx.podsIn(policy.metadata.namespace!).filter(pod => selects(matchLabels, pod.metadata.labels));
+  return selected.length > 0 && selected.every(isMeshInfrastructure);
 }
 
 /**
@@ -42,7 +54,7 @@ export function policyFindings(ctx: AuditContext): Finding[] {
   const out: Finding[] = [];
   for (const policy of ctx.items('authorizationPolicy')) {
     const analysis = analyzeAuthorizationPolicy(policy, ctx.rootNamespace);
-    if (analysis.attachment === 'targetRefs') continue;
+    if (analysis.attachment === 'targetRefs' || selectsOnlyGateways(ctx, policy)) continue;
     const where = {...appliesTo(ctx, policy), resource: refOf(policy)};
     if (analysis.action === 'CUSTOM' || analysis.action === 'AUDIT') {
       out.push(
@@ -93,7 +105,7 @@ export function policyFindings(ctx: AuditContext): Finding[] {
     }
   }
   for (const auth of ctx.items('requestAuthentication')) {
-    if (hasTargetRefs(auth.spec)) continue;
+    if (hasTargetRefs(auth.spec) || selectsOnlyGateways(ctx, auth)) continue;
     const {namespaces, scope} = appliesTo(ctx, auth);
     const root = scope === 'mesh';
     out.push(
@@ -107,7 +119,7 @@ export function policyFindings(ctx: AuditContext): Finding[] {
     );
   }
   for (const plugin of ctx.items('wasmPlugin')) {
-    if (hasTargetRefs(plugin.spec)) continue;
+    if (hasTargetRefs(plugin.spec) || selectsOnlyGateways(ctx, plugin)) continue;
     const {namespaces, scope} = appliesTo(ctx, plugin);
     const root = scope === 'mesh';
     out.push(
@@ -144,7 +156,7 @@ export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: 
     out.push(result.finding);
   };
   for (const policy of ctx.items('authorizationPolicy')) {
-    if (waypointNamespaces.has(policy.metadata.namespace!) && policy.metadata.namespace !== ctx.rootNamespace) check(policy, policy.metadata.namespace!, 'local');
+    if (waypointNamespaces.has(policy.metadata.namespace!) && policy.metadata.namespace !== ctx.rootNamespace && !selectsOnlyGateways(ctx, policy)) check(policy, policy.metadata.namespace!, 'local');
   }
   const rootPolicies = ctx.inNamespace('authorizationPolicy', ctx.rootNamespace);
   const meshWide = rootPolicies.filter(p => attachmentOf(p, ctx.rootNamespace) === 'root-namespace');
@@ -155,7 +167,7 @@ export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: 
     for (const policy of meshWide) check(policy, namespace, 'mesh', classCopy);
     for (const policy of rootSelecting) {
       const selector = policy.spec.selector.matchLabels as Record<string, string>;
-      if (ctx.podsIn(namespace).some(pod => selects(selector, pod.metadata.labels))) check(policy, namespace, 'selected');
+      if (ctx.podsIn(namespace).some(pod => !isMeshInfrastructure(pod) && selects(selector, pod.metadata.labels))) check(policy, namespace, 'selected');
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {selects} from '../audit/context.ts';
+import {isInfrastructureWorkload, isMeshInfrastructure} from '../dataplane.ts';
 import {byCodeUnits} from './objects.ts';
 
 /** A unit of pods that share a template: a workload's pod template, or a pod nobody controls. */
@@ -14,10 +15,15 @@ export type Attachment =
   | {kind: 'part-of-service'; service: string; selected: string[]; missed: string[]}
   | {kind: 'nothing'};
 
+/**
+ * The application's pod templates. Gateways and waypoints are left out: a gateway keeps its own Envoy,
+ * which goes on enforcing the policies that select it, so they need no waypoint copy (and must not lose
+ * their original to one).
+ */
 export function podTemplateUnits(workloads: KubeObject[], pods: KubeObject[]): PodTemplateUnit[] {
-  const units: PodTemplateUnit[] = workloads.map(w => ({owner: w, labels: w.spec?.template?.metadata?.labels ?? {}}));
+  const units: PodTemplateUnit[] = workloads.filter(w => !isInfrastructureWorkload(w)).map(w => ({owner: w, labels: w.spec?.template?.metadata?.labels ?? {}}));
   for (const pod of pods) {
-    if ((pod.metadata.ownerReferences ?? []).some(r => r.controller)) continue;
+    if ((pod.metadata.ownerReferences ?? []).some(r => r.controller) || isMeshInfrastructure(pod)) continue;
     units.push({owner: pod, labels: pod.metadata.labels ?? {}});
   }
   return units;

@@ -1,8 +1,8 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {auditContext} from '../audit/audit.ts';
 import {FINDINGS} from '../audit/catalogue.ts';
-import {attachmentOf} from '../authorization.ts';
-import {isFinished} from '../dataplane.ts';
+import {attachmentOf, hasWaypointClassPolicy} from '../authorization.ts';
+import {isFinished, isMeshInfrastructure} from '../dataplane.ts';
 import {buildContext, selects} from '../audit/context.ts';
 import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
@@ -85,7 +85,9 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         trustDomain,
         authorizationPolicies: ctx.inNamespace('authorizationPolicy', name),
         meshPolicies: name === ctx.rootNamespace ? [] : meshWidePolicies,
-        rootSelected: name === ctx.rootNamespace ? [] : rootSelectorPolicies.filter(p => ctx.podsIn(name).some(pod => selects(p.spec.selector.matchLabels, pod.metadata.labels))),
+        waypointClassPolicy: hasWaypointClassPolicy(ctx.inNamespace('authorizationPolicy', ctx.rootNamespace)),
+        // A gateway's own Envoy keeps enforcing what selects it: only application pods count.
+        rootSelected: name === ctx.rootNamespace ? [] : rootSelectorPolicies.filter(p => ctx.podsIn(name).some(pod => !isMeshInfrastructure(pod) && selects(p.spec.selector.matchLabels, pod.metadata.labels))),
         requestAuthentications: ctx.inNamespace('requestAuthentication', name),
         wasmPlugins: ctx.inNamespace('wasmPlugin', name),
         services: ctx.inNamespace('service', name),

@@ -19,6 +19,8 @@ export interface PolicyInputs {
   meshPolicies: KubeObject[];
   /** Root-namespace AuthorizationPolicies, RequestAuthentications and WasmPlugins whose selector picks pods here. */
   rootSelected: KubeObject[];
+  /** The root namespace has a policy attached to every waypoint (targetRefs GatewayClass istio-waypoint). */
+  waypointClassPolicy: boolean;
   requestAuthentications: KubeObject[];
   wasmPlugins: KubeObject[];
   services: KubeObject[];
@@ -174,15 +176,19 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
   const copied = new Set(allowCopies.map(c => c.policy));
   const onWaypoint = allowCopies.some(c => c.refs.includes(WAYPOINT_TARGET));
   const onServices = new Set(allowCopies.flatMap(c => c.refs));
-  for (const policy of input.authorizationPolicies) {
-    if (copied.has(policy) || hasTargetRefs(policy.spec) || (policy.spec?.action ?? 'ALLOW') !== 'ALLOW' || allowCopies.length === 0) continue;
+  /** Does the policy select pods behind a Service (or the waypoint) that an ALLOW copy is attached to? */
+  const sharesPodsWithCopies = (policy: KubeObject): boolean => {
     const attachment = attachmentFor(selectorOf(policy), input.units, input.services);
-    const shares =
+    return (
       attachment.kind === 'waypoint' ||
       onWaypoint ||
       (attachment.kind === 'services' && attachment.services.some(name => onServices.has(name))) ||
-      (attachment.kind === 'part-of-service' && onServices.has(attachment.service));
-    if (!shares) continue;
+      (attachment.kind === 'part-of-service' && onServices.has(attachment.service))
+    );
+  };
+  for (const policy of input.authorizationPolicies) {
+    if (copied.has(policy) || hasTargetRefs(policy.spec) || (policy.spec?.action ?? 'ALLOW') !== 'ALLOW' || allowCopies.length === 0) continue;
+    if (!sharesPodsWithCopies(policy)) continue;
     const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
     copyToWaypoint(policy, `at the waypoint an ALLOW denies what no ALLOW there allows: copied next to ${alongside} so that what ${policy.metadata.name} allows stays allowed`);
   }
@@ -210,23 +216,37 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
       continue;
     }
     const identity = waypointIdentityEffect(policy, waypoint);
-    if (!identity) continue;
-    const stops = identity.effect === 'allow-rejects-waypoint' || identity.effect === 'deny-blocks-waypoint';
-    if (!mesh) {
+    const stops = identity?.effect === 'allow-rejects-waypoint' || identity?.effect === 'deny-blocks-waypoint';
+    // An ALLOW counts together with the ALLOWs copied to the waypoint above; there, only those attached to
+    // the waypoint count, so what only this one allows would be denied.
+    const allow = (policy.spec?.action ?? 'ALLOW') === 'ALLOW';
+    const besideCopies = allow && allowCopies.length > 0 && (mesh ? !input.waypointClassPolicy : sharesPodsWithCopies(policy));
+    const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
+    if (!mesh && (identity || besideCopies)) {
       // Specific to these pods: the waypoint would need its own copy, which only a local policy gets.
+      const why = identity
+        ? `names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal} instead, so it would ${stops ? 'stop the traffic through the waypoint' : 'no longer keep out the callers it means to'}`
+        : `allows traffic that, once ${alongside} ${allowCopies.length === 1 ? 'is' : 'are'} copied to the waypoint, the waypoint would deny (there an ALLOW denies what no ALLOW attached to it allows)`;
+      plan.findings.push(
+        makeFinding(FINDINGS.rootPolicySelectsNamespace, {message: `${describe(policy)} ${where} and ${why}`, remedy: localize, namespaces: [namespace], resource: refOf(policy), scope: 'workload'}),
+      );
+      continue;
+    }
+    if (!mesh) continue;
+    if (!stops && besideCopies) {
       plan.findings.push(
         makeFinding(FINDINGS.rootPolicySelectsNamespace, {
-          message: `${describe(policy)} ${where} and names callers; behind the waypoint of ${namespace} ztunnel sees ${waypoint.principal} instead, so it would ${stops ? 'stop the traffic through the waypoint' : 'no longer keep out the callers it means to'}`,
-          remedy: localize,
+          message: `${describe(policy)} ${where} and allows traffic that, once ${alongside} ${allowCopies.length === 1 ? 'is' : 'are'} copied to the waypoint of ${namespace}, the waypoint would deny (there an ALLOW denies what no ALLOW attached to it allows)`,
+          remedy: `attach a copy to GatewayClass istio-waypoint (targetRefs) in ${input.rootNamespace}, so that waypoints allow what it allows; then plan again`,
           namespaces: [namespace],
           resource: refOf(policy),
-          scope: 'workload',
+          scope: 'mesh',
         }),
       );
       continue;
     }
     // Mesh-wide: the audit warns when it only loses its effect; one that would stop the waypoint blocks.
-    if (!stops) continue;
+    if (!stops || !identity) continue;
     const fix = identity.effect === 'allow-rejects-waypoint' ? `add ${waypoint.principal} to its sources` : `exempt ${waypoint.principal} (notPrincipals) in the rules that match it`;
     // Letting the waypoint in alone would let every caller through it: the waypoint enforces only policies
     // attached to it, so the mesh-wide rules need a copy on GatewayClass istio-waypoint too.
