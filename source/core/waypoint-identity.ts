@@ -85,7 +85,8 @@ export function sourceMatchesWaypoint(source: Source, waypoint: WaypointIdentity
  */
 export function ruleMatchesWaypoint(rule: Rule, waypoint: WaypointIdentity, policyNamespace: string): Match {
   const parts: Match[] = [];
-  if (Array.isArray(rule.from)) parts.push(or(rule.from.map(f => sourceMatchesWaypoint(objectOr(f?.source), waypoint, policyNamespace))));
+  // An empty `from` is no condition at all, as Istio reads it (it does not match nothing).
+  if (Array.isArray(rule.from) && rule.from.length > 0) parts.push(or(rule.from.map(f => sourceMatchesWaypoint(objectOr(f?.source), waypoint, policyNamespace))));
   for (const condition of list(rule.when)) {
     if (condition?.key === 'source.principal' || condition?.key === 'source.namespace') {
       const value = condition.key === 'source.principal' ? waypoint.principal : waypoint.namespace;

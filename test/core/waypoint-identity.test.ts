@@ -190,6 +190,12 @@ describe('what counts as letting the waypoint in', () => {
   });
 });
 
+describe('empty lists', () => {
+  test('an empty `from` is no condition: the rule matches the waypoint like any caller', () => {
+    assert.equal(ruleMatchesWaypoint({from: [], to: [{operation: {ports: ['9080']}}]}, waypoint, 'shop'), 'yes');
+  });
+});
+
 describe('unexpected shapes', () => {
   test('a policy whose rules or sources are not what the schema says is read as naming nobody, not a crash', () => {
     for (const rules of ['everyone', [{from: 'everyone'}], [{from: [{source: 'everyone'}]}], [{when: {key: 'source.principal'}}], [null]]) {
