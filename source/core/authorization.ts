@@ -101,10 +101,15 @@ export function analyzeAuthorizationPolicy(policy: KubeObject, rootNamespace = '
   };
 }
 
+/** Attached with targetRefs (or the older targetRef) rather than selecting pods. */
+export function hasTargetRefs(spec: {targetRef?: unknown; targetRefs?: unknown} | undefined): boolean {
+  return Boolean(spec?.targetRef || (Array.isArray(spec?.targetRefs) && spec.targetRefs.length > 0));
+}
+
 /** Where a policy applies: attached by targetRefs, selected pods, its namespace, or the whole mesh. */
 export function attachmentOf(policy: KubeObject, rootNamespace: string): PolicyAttachment {
   const spec = policy.spec ?? {};
-  if (spec.targetRef || (Array.isArray(spec.targetRefs) && spec.targetRefs.length > 0)) return 'targetRefs';
+  if (hasTargetRefs(spec)) return 'targetRefs';
   if (Object.keys(spec.selector?.matchLabels ?? {}).length > 0) return 'selector';
   return policy.metadata.namespace === rootNamespace ? 'root-namespace' : 'namespace';
 }

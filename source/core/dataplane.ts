@@ -20,17 +20,20 @@ export function isAmbientPod(pod: KubeObject): boolean {
 
 /** Waypoints and gateways are mesh infrastructure, not workloads being migrated. */
 export function isMeshInfrastructure(pod: KubeObject): boolean {
-  if (pod.metadata.labels?.[WAYPOINT_MANAGED_LABEL]) return true;
-  // Gateways are injected with the `gateway` template rather than the sidecar one.
-  const templates = pod.metadata.annotations?.['inject.istio.io/templates'] ?? '';
-  return templates.split(',').map(t => t.trim()).includes('gateway');
+  return isInfrastructureMetadata(pod.metadata.labels, pod.metadata.annotations);
 }
 
-/** A gateway (injected with the gateway template) or a waypoint workload: Istio's own proxies, not an application. */
+/** A gateway or waypoint workload, judged by the pods its template makes (and its own waypoint label). */
 export function isInfrastructureWorkload(workload: KubeObject): boolean {
   const template = workload.spec?.template?.metadata ?? {};
-  const labels = {...(workload.metadata.labels ?? {}), ...(template.labels ?? {})};
-  return isMeshInfrastructure({apiVersion: 'v1', kind: 'Pod', metadata: {name: workload.metadata.name, labels, annotations: template.annotations ?? {}}});
+  return isInfrastructureMetadata({...(workload.metadata.labels ?? {}), ...(template.labels ?? {})}, template.annotations);
+}
+
+function isInfrastructureMetadata(labels: Record<string, string> | undefined, annotations: Record<string, string> | undefined): boolean {
+  if (labels?.[WAYPOINT_MANAGED_LABEL]) return true;
+  // Gateways are injected with the `gateway` template rather than the sidecar one.
+  const templates = annotations?.['inject.istio.io/templates'] ?? '';
+  return templates.split(',').map(t => t.trim()).includes('gateway');
 }
 
 /** The namespace asks for sidecars (istio-injection=enabled or a revision label). */

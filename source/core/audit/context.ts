@@ -2,7 +2,7 @@ import yaml from 'js-yaml';
 import type {KubeObject} from '../../kube/client.ts';
 import {apiVersionOf, KINDS, type KindName} from '../../kube/kinds.ts';
 import {findControlPlanes, type ControlPlane} from '../control-plane.ts';
-import {dataplaneMode, podsByNamespace, type DataplaneMode} from '../dataplane.ts';
+import {dataplaneMode, isMeshInfrastructure, podsByNamespace, type DataplaneMode} from '../dataplane.ts';
 import {itemsOf, type Inventory} from '../inventory.ts';
 import type {ResourceRef} from './types.ts';
 
@@ -142,6 +142,15 @@ export function refOf(object: KubeObject): ResourceRef {
 export function refOfKind(kind: KindName, name: string, namespace?: string): ResourceRef {
   const ref = KINDS[kind];
   return {apiVersion: apiVersionOf(ref), kind: ref.kind, ...(namespace ? {namespace} : {}), name};
+}
+
+/**
+ * Does the policy's selector pick application pods (not gateways or waypoints, whose own proxies go on
+ * enforcing what selects them) among the live pods of the namespace?
+ */
+export function selectsApplicationPods(ctx: AuditContext, policy: KubeObject, namespace: string): boolean {
+  const matchLabels = policy.spec?.selector?.matchLabels as Record<string, string> | undefined;
+  return ctx.podsIn(namespace).some(pod => !isMeshInfrastructure(pod) && selects(matchLabels, pod.metadata.labels));
 }
 
 /** `Kind ns/name`, as istioctl writes a resource in its messages. */

@@ -1,10 +1,10 @@
 import type {KubeObject} from '../../kube/client.ts';
-import {analyzeAuthorizationPolicy, attachmentOf, hasWaypointClassPolicy} from '../authorization.ts';
+import {analyzeAuthorizationPolicy, attachmentOf, hasTargetRefs, hasWaypointClassPolicy} from '../authorization.ts';
 import {isMeshInfrastructure} from '../dataplane.ts';
 import {waypointIdentity} from '../plan/waypoint.ts';
 import {waypointIdentityEffect, type WaypointIdentity, type WaypointIdentityEffect} from '../waypoint-identity.ts';
 import {FINDINGS} from './catalogue.ts';
-import {describe, refOf, selects, type AuditContext} from './context.ts';
+import {describe, refOf, selects, selectsApplicationPods, type AuditContext} from './context.ts';
 import {makeFinding} from './finding.ts';
 import type {Finding} from './types.ts';
 
@@ -19,7 +19,6 @@ const WITHOUT_WAYPOINT: Record<string, string> = {
   'not-enforced': 'without a waypoint nothing enforces it',
 };
 
-const hasTargetRefs = (spec: any) => Boolean(spec?.targetRef || (spec?.targetRefs ?? []).length);
 
 /**
  * Where a policy applies, by Istio's rules: its own namespace; every mesh namespace for one in the root
@@ -31,7 +30,7 @@ function appliesTo(ctx: AuditContext, policy: KubeObject): {namespaces: string[]
   const hasSelector = Object.keys(matchLabels ?? {}).length > 0;
   if (policy.metadata.namespace !== ctx.rootNamespace) return {namespaces: [policy.metadata.namespace!], scope: hasSelector ? 'workload' : 'namespace'};
   if (!hasSelector) return {namespaces: ctx.meshNamespaces, scope: 'mesh'};
-  const selected = ctx.meshNamespaces.filter(ns => ns === ctx.rootNamespace || ctx.podsIn(ns).some(pod => !isMeshInfrastructure(pod) && selects(matchLabels, pod.metadata.labels)));
+  const selected = ctx.meshNamespaces.filter(ns => ns === ctx.rootNamespace || selectsApplicationPods(ctx, policy, ns));
   return {namespaces: selected.length ? selected : [ctx.rootNamespace], scope: 'workload'};
 }
 
@@ -165,10 +164,7 @@ export function waypointIdentityFindings(ctx: AuditContext, waypointNamespaces: 
   for (const namespace of [...waypointNamespaces].sort()) {
     if (namespace === ctx.rootNamespace) continue;
     for (const policy of meshWide) check(policy, namespace, 'mesh', classCopy);
-    for (const policy of rootSelecting) {
-      const selector = policy.spec.selector.matchLabels as Record<string, string>;
-      if (ctx.podsIn(namespace).some(pod => !isMeshInfrastructure(pod) && selects(selector, pod.metadata.labels))) check(policy, namespace, 'selected');
-    }
+    for (const policy of rootSelecting) if (selectsApplicationPods(ctx, policy, namespace)) check(policy, namespace, 'selected');
   }
   return out;
 }

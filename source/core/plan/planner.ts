@@ -2,8 +2,8 @@ import type {KubeObject} from '../../kube/client.ts';
 import {auditContext} from '../audit/audit.ts';
 import {FINDINGS} from '../audit/catalogue.ts';
 import {attachmentOf, hasWaypointClassPolicy} from '../authorization.ts';
-import {isFinished, isMeshInfrastructure} from '../dataplane.ts';
-import {buildContext, selects} from '../audit/context.ts';
+import {isFinished} from '../dataplane.ts';
+import {buildContext, selectsApplicationPods} from '../audit/context.ts';
 import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
 import {parseServiceHost} from '../routes/translatability.ts';
@@ -86,8 +86,7 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         authorizationPolicies: ctx.inNamespace('authorizationPolicy', name),
         meshPolicies: name === ctx.rootNamespace ? [] : meshWidePolicies,
         waypointClassPolicy: hasWaypointClassPolicy(ctx.inNamespace('authorizationPolicy', ctx.rootNamespace)),
-        // A gateway's own Envoy keeps enforcing what selects it: only application pods count.
-        rootSelected: name === ctx.rootNamespace ? [] : rootSelectorPolicies.filter(p => ctx.podsIn(name).some(pod => !isMeshInfrastructure(pod) && selects(p.spec.selector.matchLabels, pod.metadata.labels))),
+        rootSelected: name === ctx.rootNamespace ? [] : rootSelectorPolicies.filter(p => selectsApplicationPods(ctx, p, name)),
         requestAuthentications: ctx.inNamespace('requestAuthentication', name),
         wasmPlugins: ctx.inNamespace('wasmPlugin', name),
         services: ctx.inNamespace('service', name),

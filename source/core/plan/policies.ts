@@ -3,7 +3,7 @@ import {FINDINGS} from '../audit/catalogue.ts';
 import {describe, refOf} from '../audit/context.ts';
 import {makeFinding} from '../audit/finding.ts';
 import type {Finding} from '../audit/types.ts';
-import {analyzeAuthorizationPolicy} from '../authorization.ts';
+import {analyzeAuthorizationPolicy, hasTargetRefs} from '../authorization.ts';
 import {attachmentFor, type PodTemplateUnit} from './attachment.ts';
 import {byCodeUnits, derivedName, operation, targetOf} from './objects.ts';
 import {MANAGED_BY, SOURCE_ANNOTATION, type Operation} from './types.ts';
@@ -34,7 +34,6 @@ export interface PolicyPlan {
   findings: Finding[];
 }
 
-const hasTargetRefs = (spec: any) => Boolean(spec?.targetRef || (spec?.targetRefs ?? []).length);
 
 function selectorOf(object: KubeObject): Record<string, string> | undefined {
   // AuthorizationPolicy and RequestAuthentication use `selector.matchLabels`; WasmPlugin too.
@@ -176,6 +175,7 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
   const copied = new Set(allowCopies.map(c => c.policy));
   const onWaypoint = allowCopies.some(c => c.refs.includes(WAYPOINT_TARGET));
   const onServices = new Set(allowCopies.flatMap(c => c.refs));
+  const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
   /** Does the policy select pods behind a Service (or the waypoint) that an ALLOW copy is attached to? */
   const sharesPodsWithCopies = (policy: KubeObject): boolean => {
     const attachment = attachmentFor(selectorOf(policy), input.units, input.services);
@@ -189,7 +189,6 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
   for (const policy of input.authorizationPolicies) {
     if (copied.has(policy) || hasTargetRefs(policy.spec) || (policy.spec?.action ?? 'ALLOW') !== 'ALLOW' || allowCopies.length === 0) continue;
     if (!sharesPodsWithCopies(policy)) continue;
-    const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
     copyToWaypoint(policy, `at the waypoint an ALLOW denies what no ALLOW there allows: copied next to ${alongside} so that what ${policy.metadata.name} allows stays allowed`);
   }
   // Root-namespace policies apply here too: without a selector to every workload of the mesh, with one to
@@ -221,7 +220,6 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
     // the waypoint count, so what only this one allows would be denied.
     const allow = (policy.spec?.action ?? 'ALLOW') === 'ALLOW';
     const besideCopies = allow && allowCopies.length > 0 && (mesh ? !input.waypointClassPolicy : sharesPodsWithCopies(policy));
-    const alongside = allowCopies.map(c => c.policy.metadata.name).sort(byCodeUnits).join(', ');
     if (!mesh && (identity || besideCopies)) {
       // Specific to these pods: the waypoint would need its own copy, which only a local policy gets.
       const why = identity
