@@ -1,0 +1,74 @@
+import type {KubeObject} from '../../../kube/client.ts';
+
+/**
+ * The seam between the traffic model's routing half and its authorization half: what an enforcement point
+ * is told about one request, and what it answers. Pure data; no cluster access.
+ */
+
+/** Who sends the request, as the enforcement point can know it. */
+export interface Caller {
+  namespace: string;
+  /** Absent for a caller with no mesh identity (out of the mesh, plaintext). */
+  serviceAccount?: string;
+  /** Trust domain of the identity; `cluster.local` unless the mesh says otherwise. */
+  trustDomain?: string;
+  /** True when the connection reaching the enforcement point is mutual TLS (sidecar or HBONE). */
+  mtls: boolean;
+  /** Source address, when a policy names addresses (`ipBlocks`, `remoteIpBlocks`). */
+  ip?: string;
+  /** JWT principal (`iss/sub`) when the request carries a token a RequestAuthentication accepts. */
+  requestPrincipal?: string;
+}
+
+/** The HTTP attributes of a request; absent for a plain TCP connection. */
+export interface HttpAttributes {
+  method: string;
+  path: string;
+  host: string;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+}
+
+export interface AuthzRequest {
+  caller: Caller;
+  /** The port the enforcement point sees: the pod's target port for sidecar and ztunnel, the Service port at a waypoint. */
+  port: number;
+  http?: HttpAttributes;
+}
+
+/** Where a request is checked. */
+export type EnforcementPoint =
+  /** The destination pod's sidecar (Envoy RBAC, L4 and L7). */
+  | {kind: 'sidecar'; pod: KubeObject}
+  /**
+   * ztunnel in front of an ambient destination pod (L4 only, after istiod's translation). When the request
+   * came through a waypoint, ztunnel sees the waypoint's identity, not the original caller's.
+   */
+  | {kind: 'ztunnel'; pod: KubeObject; viaWaypoint?: {namespace: string; serviceAccount: string}}
+  /** A waypoint proxy (Envoy, L4 and L7) for policies bound to it by `targetRefs`. */
+  | {kind: 'waypoint'; waypoint: KubeObject; service?: KubeObject};
+
+/** The configuration the authorization half reads. */
+export interface AuthzConfig {
+  authorizationPolicies: KubeObject[];
+  peerAuthentications: KubeObject[];
+  /** Istio's root namespace (meshConfig.rootNamespace; usually the control plane's namespace). */
+  rootNamespace: string;
+  /** Namespace labels, for policies whose rules name namespaces by label (none today) and for waypoint binding. */
+  namespaces?: KubeObject[];
+}
+
+export type PolicyRef = {namespace: string; name: string};
+
+export interface Verdict {
+  /** `custom` when a CUSTOM (external authorizer) policy decides: the model cannot know its answer. */
+  decision: 'allow' | 'deny' | 'custom';
+  /** The policy and rule that decided; absent when no policy applied (allow by default). */
+  decidedBy?: {policy: PolicyRef; action: 'ALLOW' | 'DENY' | 'CUSTOM'; rule?: number};
+  /** Why, for people: "no ALLOW rule matches", "DENY rule 0 of ns/p matches", "plaintext refused by STRICT mTLS". */
+  reason: string;
+  /** Policies that select this point but enforce nothing here (dry-run, AUDIT, L7 rules ztunnel drops, ...). */
+  ignored: Array<{policy: PolicyRef; why: string}>;
+}
+
+export type Authorize = (config: AuthzConfig, point: EnforcementPoint, request: AuthzRequest) => Verdict;
