@@ -3,6 +3,9 @@
 # are listed here; an empty list is an error, never a silent green run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The tests run the compiled CLI, as users do: build it first, and type-check (esbuild does not).
+node scripts/build.mjs
+npx tsc --noEmit -p .
 mapfile -t files < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 if [ "${#files[@]}" -eq 0 ]; then
   echo "no test files found under test/" >&2

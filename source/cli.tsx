@@ -1,114 +1,34 @@
 import {readFileSync} from 'node:fs';
-import {Command, CommanderError, Option} from 'commander';
-import {UserFacingError, type ClusterFlags} from './app/cluster-source.ts';
-import {runAudit} from './app/audit-command.ts';
-import {runApply} from './app/apply-command.ts';
-import {runBackup} from './app/backup-command.ts';
-import {runRevert} from './app/revert-command.ts';
-import {runStatus} from './app/status-command.ts';
-import {runPlan} from './app/plan-command.ts';
-import {runSimulatorCommand} from './app/sim-command.ts';
-import {runWizard} from './app/wizard-command.tsx';
+import path from 'node:path';
+import {Argument, Command, CommanderError, Option} from 'commander';
+import {UserFacingError} from './app/errors.ts';
+import type {ClusterFlags} from './app/cluster-source.ts';
+import type {OutputFormat} from './app/output.ts';
 import {KubeError} from './kube/client.ts';
-import {KubeconfigError} from './kube/http-client.ts';
+import {KubeconfigError} from './kube/errors.ts';
+import {PACKAGE_ROOT} from './package-root.ts';
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+// Start-up cost is a feature: this module loads only commander and a few small modules of ours. Each
+// command's code (and Ink, React, the simulator, the YAML and diff libraries) is imported inside its
+// action, so `--version`, `--help` and `status` never load what they do not use.
 
 export interface GlobalFlags extends ClusterFlags {
   workdir: string;
+  verbose?: boolean;
 }
 
 export const EXIT = {ok: 0, error: 1, usage: 2, blocked: 3} as const;
 
+export const COMMANDS = ['audit', 'plan', 'backup', 'apply', 'revert', 'status', 'sim', 'completion', 'version', 'help'] as const;
+
+function version(): string {
+  return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {version: string}).version;
+}
+
 /** Parses the command line, runs the command, and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = new Command('ambient-migrate')
-    .description('Migrate an Istio mesh from sidecar mode to ambient mode, step by step, with every change recorded and reversible.')
-    .version(packageJson.version, '--version', 'print the version')
-    .usage('[options] [command]')
-    .helpOption('-h, --help', 'show help')
-    .exitOverride()
-    .configureOutput({outputError: (text, write) => write(`ambient-migrate: ${text.replace(/^error: /, 'error: ')}`)})
-    .showSuggestionAfterError(true);
-
-  const addClusterFlags = (command: Command) =>
-    command
-      .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-      .option('--context <name>', 'kubeconfig context to use (default: the current context)')
-      .option('--workdir <dir>', 'where the state file and backups live', './ambient-migration')
-      .option('--demo', 'use the built-in demo cluster (a simulated API server)')
-      .option('--cluster-from <path>', 'start a simulated cluster from these manifests (a file or a directory)');
-
-  addClusterFlags(program)
-    .argument('[command]')
-    .action(async (command: string | undefined, flags: GlobalFlags) => {
-      if (command) throw usageError(`unknown command '${command}'. See 'ambient-migrate --help'.`);
-      exitCode = await runWizard(checkClusterFlags(flags));
-    });
-
-  program
-    .command('audit')
-    .description('check the environment and list blockers, limitations and per-namespace readiness (exit 3 if anything blocks)')
-    .option('--json', 'print one JSON object instead of text')
-    .action(async (options: {json?: boolean}, command: Command) => {
-      exitCode = await runAudit({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), json: options.json});
-    });
-
-  program
-    .command('plan')
-    .description('compute the objects and ordered operations that move namespaces to ambient mode; writes nothing')
-    .requiredOption('-n, --namespace <list>', 'namespaces to plan, comma-separated', parseNamespaces)
-    .option('--json', 'print the plan as JSON')
-    .option('--out <dir>', 'also write every created or changed object as YAML, plus plan.json, for GitOps')
-    .action(async (options: {namespace: string[]; json?: boolean; out?: string}, command: Command) => {
-      exitCode = await runPlan({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), namespaces: options.namespace, json: options.json, out: options.out});
-    });
-
-  program
-    .command('backup')
-    .description('save every Istio, Gateway API, namespace, Service and workload object to <workdir>/backups/<time>/, restorable with kubectl apply -f')
-    .action(async (_options: object, command: Command) => {
-      exitCode = await runBackup(checkClusterFlags(command.optsWithGlobals() as GlobalFlags));
-    });
-
-  program
-    .command('apply')
-    .description('migrate namespaces: run (or resume) their plan, journaling every write in <workdir>/state.json')
-    .requiredOption('-n, --namespace <list>', 'namespaces to migrate, comma-separated', parseNamespaces)
-    .option('--yes', 'do not ask for confirmation (required without a terminal)')
-    .option('--dry-run', 'send every write with server-side dry run; change nothing')
-    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: boolean}, command: Command) => {
-      exitCode = await runApply({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun});
-    });
-
-  program
-    .command('revert')
-    .description('put namespaces back as they were before ambient-migrate changed them, from the state file')
-    .requiredOption('-n, --namespace <list>', 'namespaces to revert, comma-separated', parseNamespaces)
-    .option('--yes', 'do not ask for confirmation (required without a terminal)')
-    .action(async (options: {namespace: string[]; yes?: boolean}, command: Command) => {
-      exitCode = await runRevert({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), namespaces: options.namespace, yes: options.yes});
-    });
-
-  program
-    .command('status')
-    .description('where each namespace stands in the state file, and whether the cluster still agrees')
-    .option('--json', 'print JSON')
-    .action(async (options: {json?: boolean}, command: Command) => {
-      exitCode = await runStatus({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), json: options.json});
-    });
-
-  program
-    .command('sim')
-    .description('run the simulated Kubernetes API server in the foreground and write a kubeconfig for it')
-    .addOption(new Option('--fixtures <path>', 'manifests to seed (a file or a directory); default: the demo cluster'))
-    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (default: any free port)').argParser(parsePort))
-    .addOption(new Option('--kubeconfig-out <file>', 'where to write the kubeconfig').default('./ambient-migrate-sim.kubeconfig'))
-    .action(async (flags: {fixtures?: string; port?: number; kubeconfigOut: string}) => {
-      exitCode = await runSimulatorCommand(flags);
-    });
-
+  const program = buildProgram(code => (exitCode = code));
   try {
     await program.parseAsync(argv, {from: 'user'});
     return exitCode;
@@ -117,7 +37,167 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function checkClusterFlags(flags: GlobalFlags): GlobalFlags {
+/** The command tree; actions report their exit code through `done`. Also read by `completion`. */
+export function buildProgram(done: (code: number) => void = () => {}): Command {
+  const program = new Command('ambient-migrate')
+    .description('Migrate an Istio mesh from sidecar mode to ambient mode, step by step, with every change recorded and reversible.')
+    .version(version(), '--version', 'print the version')
+    .usage('[options] [command]')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .configureHelp({showGlobalOptions: true, sortSubcommands: false})
+    .exitOverride()
+    .configureOutput({outputError: (text, write) => write(`ambient-migrate: ${text}`)})
+    .showSuggestionAfterError(true);
+
+  program
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use (default: the current context)')
+    .option('--workdir <dir>', 'where the state file and backups live', './ambient-migration')
+    .option('--demo', 'use the built-in demo cluster (a simulated API server)')
+    .option('--cluster-from <path>', 'start a simulated cluster from these manifests (a file or a directory)')
+    .option('-v, --verbose', 'log every API request (method, path, status, time) to stderr')
+    .argument('[command]')
+    .action(async (command: string | undefined, flags: GlobalFlags) => {
+      if (command) throw usageError(`unknown command '${command}'. See 'ambient-migrate --help'.`);
+      const {runWizard} = await import('./app/wizard-command.tsx');
+      done(await runWizard(clusterFlags(flags)));
+    });
+
+  const outputOptions = (command: Command) =>
+    command
+      .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml']))
+      .addOption(new Option('--json', 'same as -o json').implies({output: 'json'}));
+
+  outputOptions(
+    program
+      .command('audit')
+      .description('check the environment and list blockers, limitations and per-namespace readiness (exit 3 if anything blocks)'),
+  ).action(async (options: {output?: OutputFormat}, command: Command) => {
+    const {runAudit} = await import('./app/audit-command.ts');
+    done(await runAudit({...globals(command), output: options.output}));
+  });
+
+  outputOptions(
+    program
+      .command('plan')
+      .description('compute the objects and ordered operations that move namespaces to ambient mode; writes nothing')
+      .requiredOption('-n, --namespace <list>', 'namespaces to plan, comma-separated', parseNamespaces)
+      .option('--out <dir>', 'also write every created or changed object as YAML, plus plan.json, for GitOps'),
+  ).action(async (options: {namespace: string[]; output?: OutputFormat; out?: string}, command: Command) => {
+    const {runPlan} = await import('./app/plan-command.ts');
+    done(await runPlan({...globals(command), namespaces: options.namespace, output: options.output, out: options.out}));
+  });
+
+  program
+    .command('backup')
+    .description('save every Istio, Gateway API, namespace, Service and workload object to <workdir>/backups/<time>/, restorable with kubectl apply -f')
+    .action(async (_options: object, command: Command) => {
+      const {runBackup} = await import('./app/backup-command.ts');
+      done(await runBackup(globals(command)));
+    });
+
+  const dryRunOption = (what: string) =>
+    new Option(
+      '--dry-run [strategy]',
+      `"server": send every write with server-side dry run, changing nothing; "client": print the ${what} without sending any write. Bare --dry-run means server`,
+    )
+      .choices(['server', 'client'])
+      .preset('server');
+
+  program
+    .command('apply')
+    .description('migrate namespaces: run (or resume) their plan, journaling every write in <workdir>/state.json')
+    .requiredOption('-n, --namespace <list>', 'namespaces to migrate, comma-separated', parseNamespaces)
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .addOption(dryRunOption('operations'))
+    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: DryRun}, command: Command) => {
+      const {runApply} = await import('./app/apply-command.ts');
+      done(await runApply({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun}));
+    });
+
+  program
+    .command('revert')
+    .description('put namespaces back as they were before ambient-migrate changed them, from the state file')
+    .requiredOption('-n, --namespace <list>', 'namespaces to revert, comma-separated', parseNamespaces)
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .addOption(dryRunOption('operations it would undo'))
+    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: DryRun}, command: Command) => {
+      const {runRevert} = await import('./app/revert-command.ts');
+      done(await runRevert({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun}));
+    });
+
+  outputOptions(program.command('status').description('where each namespace stands in the state file, and whether the cluster still agrees')).action(
+    async (options: {output?: OutputFormat}, command: Command) => {
+      const {runStatus} = await import('./app/status-command.ts');
+      done(await runStatus({...globals(command), output: options.output}));
+    },
+  );
+
+  program
+    .command('sim')
+    .description('run the simulated Kubernetes API server in the foreground and write a kubeconfig for it')
+    .addOption(new Option('--fixtures <path>', 'manifests to seed (a file or a directory); default: the demo cluster'))
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (default: any free port)').argParser(parsePort))
+    .addOption(new Option('--kubeconfig-out <file>', 'where to write the kubeconfig').default('./ambient-migrate-sim.kubeconfig'))
+    .action(async (flags: {fixtures?: string; port?: number; kubeconfigOut: string}) => {
+      const {runSimulatorCommand} = await import('./app/sim-command.ts');
+      done(await runSimulatorCommand(flags));
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(ambient-migrate completion bash)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const {completionScript} = await import('./app/completion.ts');
+      process.stdout.write(completionScript(shell, describeCommands(program), [...globalFlagNames(program), '--help', '--version']));
+      done(EXIT.ok);
+    });
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => {
+      process.stdout.write(`${version()}\n`);
+      done(EXIT.ok);
+    });
+
+  // Hidden: what `completion` scripts call to offer namespace names for -n, from the cluster when reachable.
+  program
+    .command('__complete-namespaces', {hidden: true})
+    .action(async (_options: object, command: Command) => {
+      const {listNamespaceNames} = await import('./app/completion.ts');
+      process.stdout.write((await listNamespaceNames(globals(command))).map((n: string) => `${n}\n`).join(''));
+      done(EXIT.ok);
+    });
+
+  return program;
+}
+
+type DryRun = 'server' | 'client';
+
+function globals(command: Command): GlobalFlags {
+  return clusterFlags(command.optsWithGlobals() as GlobalFlags);
+}
+
+function globalFlagNames(program: Command): string[] {
+  return program.options.map(o => o.long!).filter(l => l && l !== '--version');
+}
+
+/** Commands and their long flags (their own, then the global ones), for completion scripts. */
+export function describeCommands(program: Command): Array<{name: string; flags: string[]; takesNamespace: boolean}> {
+  const globalFlags = globalFlagNames(program);
+  return program.commands
+    .filter(c => !c.name().startsWith('__'))
+    .map(c => ({
+      name: c.name(),
+      flags: [...c.options.map(o => o.long!).filter(Boolean), ...globalFlags, '--help'],
+      takesNamespace: c.options.some(o => o.long === '--namespace'),
+    }));
+}
+
+function clusterFlags(flags: GlobalFlags): GlobalFlags {
   if (flags.demo && flags.clusterFrom) throw usageError('--demo and --cluster-from both choose the cluster: pass only one');
   if ((flags.demo || flags.clusterFrom) && (flags.kubeconfig || flags.context)) {
     throw usageError('--kubeconfig/--context choose a real cluster; they cannot be combined with --demo or --cluster-from');
@@ -158,4 +238,3 @@ export function reportError(error: unknown): number {
   if (process.env.AMBIENT_MIGRATE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
   return EXIT.error;
 }
-

@@ -5,6 +5,7 @@ import {AUDIT_KINDS} from '../core/audit/context.ts';
 import {loadInventory} from '../core/inventory.ts';
 import {planMigration} from '../core/plan/planner.ts';
 import {recordPlan, type StateDocument} from '../core/state/state.ts';
+import {operationDiff} from '../ui/wizard/components/diff-lines.ts';
 import {describeOperation} from './plan-format.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 import {latestBackupFor} from './workdir.ts';
@@ -12,7 +13,8 @@ import {latestBackupFor} from './workdir.ts';
 export interface ApplyFlags extends SessionFlags {
   namespaces: string[];
   yes?: boolean;
-  dryRun?: boolean;
+  /** server: every write sent with dryRun=All; client: the operations and their diffs, nothing sent. */
+  dryRun?: 'server' | 'client';
 }
 
 interface Io {
@@ -102,6 +104,10 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
         return 0;
       }
     }
+    if (flags.dryRun === 'client') {
+      printClientDryRun(working, flags.namespaces, io.stdout);
+      return 0;
+    }
     if (!flags.dryRun) await session.save(working);
     for (const namespace of flags.namespaces) {
       await applyNamespace(working, namespace, {
@@ -114,7 +120,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
           if (line) io.stdout.write(`${line}\n`);
         },
         stopRequested: () => controller.signal.aborted,
-        dryRun: flags.dryRun,
+        dryRun: Boolean(flags.dryRun),
       });
       if (flags.dryRun) {
         io.stdout.write(`[${namespace}] dry run: every write was accepted by the API server; nothing changed\n`);
@@ -134,6 +140,20 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
     process.removeListener('SIGINT', stop);
     await session.close();
   }
+}
+
+/** `--dry-run=client`: what would run, each write with its YAML diff, as `kubectl diff` shows one. */
+function printClientDryRun(state: StateDocument, namespaces: string[], stdout: NodeJS.WritableStream): void {
+  let count = 0;
+  for (const namespace of namespaces) {
+    const pending = state.namespaces[namespace]?.operations.filter(o => o.status !== 'done') ?? [];
+    for (const [index, record] of pending.entries()) {
+      stdout.write(`[${namespace}] ${index + 1}/${pending.length} ${record.operation.step}: ${describeOperation(record.operation)}\n`);
+      for (const line of operationDiff(record.operation)) stdout.write(`    ${line.text}\n`);
+    }
+    count += pending.length;
+  }
+  stdout.write(`dry run (client): ${count} operation${count === 1 ? '' : 's'} would run; nothing was sent to the cluster\n`);
 }
 
 function inProgress(state: StateDocument, namespace: string): boolean {

@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type {KubeClient} from '../kube/client.ts';
 import {connect} from '../kube/http-client.ts';
-import {SeedError} from '../sim/seed.ts';
-import {DEMO_FIXTURES} from '../sim/seed.ts';
-import {startSimulator, type Simulator} from '../sim/simulator.ts';
+import type {Simulator} from '../sim/simulator.ts';
+import {UserFacingError} from './errors.ts';
+
+export {UserFacingError};
 
 /** The cluster flags every command understands. */
 export interface ClusterFlags {
@@ -15,12 +16,24 @@ export interface ClusterFlags {
   clusterFrom?: string;
   /** With `--demo`, the demo cluster is kept here between runs, so a migration can be resumed. */
   workdir?: string;
+  /** `-v`: every API request is logged to stderr (method, URL, status, time), for support cases. */
+  verbose?: boolean;
+  /** Per-request timeout (`--request-timeout`); 0 means none. */
+  requestTimeoutMs?: number;
+  /** Attempts for reads that fail transiently; completion asks once. */
+  readAttempts?: number;
+}
+
+function connectOptions(flags: ClusterFlags) {
+  return {
+    log: flags.verbose ? (line: string) => void process.stderr.write(`ambient-migrate: ${line}\n`) : undefined,
+    timeoutMs: flags.requestTimeoutMs,
+    readAttempts: flags.readAttempts,
+  };
 }
 
 export const DEMO_CLUSTER_FILE = 'demo-cluster.json';
 
-/** A problem with what the user asked for, reported as one line with exit code 1. */
-export class UserFacingError extends Error {}
 
 export interface ClusterConnection {
   client: KubeClient;
@@ -37,6 +50,8 @@ export const DEMO_CONTEXT = 'ambient-migrate-demo';
  */
 export async function openCluster(flags: ClusterFlags, options: {controllerDelayMs?: number} = {}): Promise<ClusterConnection> {
   if (flags.demo || flags.clusterFrom) {
+    // The simulator is code only --demo and --cluster-from need: loaded here, not at start-up.
+    const [{startSimulator}, {SeedError, DEMO_FIXTURES}] = await Promise.all([import('../sim/simulator.ts'), import('../sim/seed.ts')]);
     let simulator: Simulator;
     try {
       simulator = await startSimulator({
@@ -51,7 +66,7 @@ export async function openCluster(flags: ClusterFlags, options: {controllerDelay
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-'));
     const context = flags.demo ? DEMO_CONTEXT : 'ambient-migrate-cluster-from';
     const kubeconfig = simulator.writeKubeconfig(path.join(dir, 'kubeconfig'), context);
-    const client = connect({kubeconfig, context});
+    const client = connect({kubeconfig, context, ...connectOptions(flags)});
     return {
       client,
       simulator,
@@ -61,6 +76,6 @@ export async function openCluster(flags: ClusterFlags, options: {controllerDelay
       },
     };
   }
-  const client = connect({kubeconfig: flags.kubeconfig, context: flags.context});
+  const client = connect({kubeconfig: flags.kubeconfig, context: flags.context, ...connectOptions(flags)});
   return {client, close: async () => {}};
 }

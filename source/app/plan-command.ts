@@ -5,11 +5,12 @@ import {loadInventory} from '../core/inventory.ts';
 import {planMigration} from '../core/plan/planner.ts';
 import {openCluster, type ClusterFlags} from './cluster-source.ts';
 import {formatPlan, planFiles} from './plan-format.ts';
+import {writeStructured, type OutputFormat} from './output.ts';
 import {colorEnabled, makeStyle} from './style.ts';
 
 export interface PlanFlags extends ClusterFlags {
   namespaces: string[];
-  json?: boolean;
+  output?: OutputFormat;
   out?: string;
 }
 
@@ -24,7 +25,7 @@ export async function runPlan(flags: PlanFlags, stdout: NodeJS.WritableStream & 
     const version = await connection.client.version();
     const inventory = await loadInventory(connection.client, AUDIT_KINDS);
     const {plan, refused} = planMigration(inventory, {context: connection.client.endpoint.context, server: connection.client.endpoint.server, kubernetesVersion: version.gitVersion}, flags.namespaces);
-    if (flags.json) stdout.write(`${JSON.stringify({...plan, refused}, null, 2)}\n`);
+    if (flags.output) await writeStructured(stdout, flags.output, {...plan, refused});
     else stdout.write(formatPlan(plan, refused, makeStyle(colorEnabled(stdout))));
     if (flags.out) {
       const files = planFiles(plan);

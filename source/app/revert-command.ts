@@ -1,6 +1,6 @@
 import {createInterface} from 'node:readline/promises';
 import {ApplyStopped, type ApplyEvent} from '../core/apply/execute.ts';
-import {revertNamespace, type ConflictChoice} from '../core/apply/revert.ts';
+import {revertNamespace, revertOrder, type ConflictChoice} from '../core/apply/revert.ts';
 import {progressLine, surviveClosedOutput} from './apply-command.ts';
 import {describeOperation} from './plan-format.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
@@ -8,6 +8,8 @@ import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 export interface RevertFlags extends SessionFlags {
   namespaces: string[];
   yes?: boolean;
+  /** server: every write sent with dryRun=All on a copy of the state; client: the list of what would be undone. */
+  dryRun?: 'server' | 'client';
 }
 
 interface Io {
@@ -35,11 +37,11 @@ export function revertProgressLine(event: ApplyEvent): string | undefined {
  * someone changed after the tool did is asked about on a terminal and skipped (and reported) otherwise.
  */
 export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promise<number> {
-  if (!flags.yes && !io.interactive) {
-    io.stderr.write('ambient-migrate: revert changes the cluster; pass --yes to confirm, since there is no terminal to ask\n');
+  if (!flags.yes && !flags.dryRun && !io.interactive) {
+    io.stderr.write('ambient-migrate: revert changes the cluster; pass --yes to confirm (or --dry-run to try it), since there is no terminal to ask\n');
     return 2;
   }
-  const session = await openMigrationSession(flags, 'revert', m => io.stderr.write(`ambient-migrate: ${m}\n`));
+  const session = await openMigrationSession(flags, 'revert', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
   surviveClosedOutput(io.stdout, io.stderr);
   try {
     const missing = flags.namespaces.filter(n => !session.state.namespaces[n]);
@@ -47,9 +49,24 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
       io.stderr.write(`ambient-migrate: nothing recorded for ${missing.join(', ')} in ${session.workdir}: there is nothing to revert there\n`);
       return 2;
     }
-    const rl = io.interactive ? createInterface({input: io.stdin, output: io.stderr}) : undefined;
+    if (flags.dryRun === 'client') {
+      let count = 0;
+      for (const namespace of flags.namespaces) {
+        const order = revertOrder(session.state.namespaces[namespace]!);
+        for (const [index, op] of order.entries()) {
+          io.stdout.write(`[${namespace}] ${index + 1}/${order.length} would undo ${op.operation.step}: ${describeOperation(op.operation)}\n`);
+        }
+        count += order.length;
+      }
+      io.stdout.write(`dry run (client): ${count} operation${count === 1 ? '' : 's'} would be undone; nothing was sent to the cluster\n`);
+      return 0;
+    }
+    // A server dry run works on a copy of the state and never saves it: the journal stays as it is.
+    const state = flags.dryRun ? structuredClone(session.state) : session.state;
+    const persist = flags.dryRun ? async () => {} : (s: typeof state) => session.save(s);
+    const rl = io.interactive && !flags.dryRun ? createInterface({input: io.stdin, output: io.stderr}) : undefined;
     try {
-      if (!flags.yes) {
+      if (!flags.yes && !flags.dryRun) {
         const answer = await rl!.question(`Revert ${flags.namespaces.join(', ')} on context "${session.identity.context}"? [y/N] `);
         if (!/^y(es)?$/i.test(answer.trim())) {
           io.stderr.write('nothing changed\n');
@@ -58,11 +75,12 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
       }
       let skippedAny = false;
       for (const namespace of flags.namespaces) {
-        const outcome = await revertNamespace(session.state, namespace, {
+        const outcome = await revertNamespace(state, namespace, {
           client: session.connection.client,
           now: () => new Date(),
           sleep: ms => new Promise(r => setTimeout(r, ms)),
-          persist: s => session.save(s),
+          persist,
+          dryRun: Boolean(flags.dryRun),
           report: event => {
             const line = revertProgressLine(event);
             if (line) io.stdout.write(`${line}\n`);
@@ -74,6 +92,11 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
               }
             : undefined,
         });
+        if (flags.dryRun) {
+          io.stdout.write(`[${namespace}] dry run: the API server accepted the ${outcome.reverted} write${outcome.reverted === 1 ? '' : 's'} revert would make; nothing changed${outcome.skipped.length ? `; ${outcome.skipped.length} would be skipped:` : ''}\n`);
+          for (const skipped of outcome.skipped) io.stdout.write(`  skipped ${skipped.operationId}: ${skipped.reason}\n`);
+          continue;
+        }
         io.stdout.write(`[${namespace}] reverted ${outcome.reverted} operation${outcome.reverted === 1 ? '' : 's'}${outcome.skipped.length ? `; skipped ${outcome.skipped.length}:` : ''}\n`);
         for (const skipped of outcome.skipped) io.stdout.write(`  skipped ${skipped.operationId}: ${skipped.reason}\n`);
         skippedAny ||= outcome.skipped.length > 0;

@@ -1,18 +1,20 @@
 import {migrationStatus} from '../core/apply/status.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
+import {writeStructured, type OutputFormat} from './output.ts';
 
-/** `ambient-migrate status [--json]`: read-only, so it takes no lock. */
-export async function runStatus(flags: SessionFlags & {json?: boolean}, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+/** `ambient-migrate status [-o json|yaml]`: read-only, so it takes no lock. */
+export async function runStatus(flags: SessionFlags & {output?: OutputFormat; json?: boolean}, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const output = flags.output ?? (flags.json ? 'json' : undefined);
   const session = await openMigrationSession(flags, 'status', m => stderr.write(`ambient-migrate: ${m}\n`), {lock: false});
   try {
     if (!session.stateExisted) {
-      if (flags.json) stdout.write(`${JSON.stringify({cluster: session.identity, namespaces: []}, null, 2)}\n`);
+      if (output) await writeStructured(stdout, output, {cluster: session.identity, namespaces: []});
       else stdout.write(`no migration recorded in ${session.workdir} for this cluster\n`);
       return 0;
     }
     const report = await migrationStatus(session.state, session.connection.client);
-    if (flags.json) {
-      stdout.write(`${JSON.stringify({cluster: session.identity, backup: session.state.backup, namespaces: report}, null, 2)}\n`);
+    if (output) {
+      await writeStructured(stdout, output, {cluster: session.identity, backup: session.state.backup, namespaces: report});
       return 0;
     }
     for (const ns of report) {

@@ -1,17 +1,15 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {KubeConfig} from '@kubernetes/client-node';
+import http from 'node:http';
+import https from 'node:https';
 import fetch, {type RequestInit, type Response} from 'node-fetch';
 import {KubeError, type ClusterEndpoint, type KubeClient, type KubeObject, type ListOptions, type PatchType, type WriteOptions} from './client.ts';
 import type {KindRef} from './kinds.ts';
+import {certificateAuthority, credentialsFor, inClusterConfig, Kubeconfig, mergeFile} from './kubeconfig.ts';
 
-/** A kubeconfig problem found before any request is sent: which one, and what to try. */
-export class KubeconfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KubeconfigError';
-  }
-}
+import {KubeconfigError} from './errors.ts';
+
+export {KubeconfigError};
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -21,6 +19,8 @@ export interface ConnectOptions {
   /** Attempts for reads that fail transiently (429, 5xx, dropped connections, timeouts). */
   readAttempts?: number;
   env?: NodeJS.ProcessEnv;
+  /** Called once per HTTP request with one line: method, URL, status (or the failure) and time taken. */
+  log?: (line: string) => void;
 }
 
 const CONTENT_TYPES: Record<PatchType, string> = {
@@ -31,8 +31,8 @@ const CONTENT_TYPES: Record<PatchType, string> = {
 };
 
 /** Loads the kubeconfig the way kubectl does and checks the context, without contacting the server. */
-export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; source: string} {
-  const config = new KubeConfig();
+export function loadKubeconfig(options: ConnectOptions): {config: Kubeconfig; source: string} {
+  const config = new Kubeconfig();
   const env = options.env ?? process.env;
   let source: string;
   if (options.kubeconfig) {
@@ -43,11 +43,7 @@ export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; so
     if (isEmptyFile(options.kubeconfig)) {
       throw new KubeconfigError(`kubeconfig file ${options.kubeconfig} is empty: point --kubeconfig at a kubeconfig with a context, or try the built-in demo cluster with --demo`);
     }
-    try {
-      config.loadFromFile(options.kubeconfig);
-    } catch (error) {
-      throw new KubeconfigError(`kubeconfig file ${options.kubeconfig} could not be read: ${firstLine(error)}`);
-    }
+    readInto(config, options.kubeconfig);
   } else {
     source = env.KUBECONFIG ? `$KUBECONFIG (${env.KUBECONFIG})` : '~/.kube/config';
     // kubectl skips $KUBECONFIG entries that do not exist; when none does, say so rather than ENOENT.
@@ -55,53 +51,58 @@ export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; so
     if (listed.length > 0 && !listed.some(file => existsSync(file))) {
       throw new KubeconfigError(`$KUBECONFIG names ${listed.join(path.delimiter)}, which does not exist: fix or unset KUBECONFIG, pass --kubeconfig FILE, or try the demo cluster with --demo`);
     }
-    try {
-      loadDefault(config, env);
-    } catch (error) {
-      throw new KubeconfigError(`kubeconfig ${source} could not be read: ${firstLine(error)}`);
-    }
-    // client-node silently falls back to http://localhost:8080 when it finds nothing.
-    const server = config.getCurrentCluster()?.server ?? '';
-    if (config.getContexts().length === 0 || server === 'http://localhost:8080') {
+    const loaded = loadDefault(config, env);
+    if (loaded !== config) return finish(loaded, options, source);
+    if (config.contexts.size === 0) {
       throw new KubeconfigError(`no kubeconfig found (looked at ${source}): pass --kubeconfig FILE, set KUBECONFIG, or try the built-in demo cluster with --demo`);
     }
   }
+  return finish(config, options, source);
+}
+
+function finish(config: Kubeconfig, options: ConnectOptions, source: string): {config: Kubeconfig; source: string} {
   if (options.context) {
-    if (!config.getContextObject(options.context)) {
-      const known = config.getContexts().map(c => c.name);
+    if (!config.contexts.has(options.context)) {
+      const known = config.contextNames();
       throw new KubeconfigError(`context "${options.context}" is not in ${source}; it has ${known.length ? known.map(n => `"${n}"`).join(', ') : 'no contexts'}: pick one of those with --context`);
     }
-    config.setCurrentContext(options.context);
+    config.currentContext = options.context;
   }
-  if (!config.getCurrentContext() || !config.getCurrentCluster()) {
+  const current = config.current();
+  if (!config.currentContext || !current) {
     throw new KubeconfigError(`${source} has no current context: pass --context NAME`);
   }
+  if (!current.cluster) {
+    throw new KubeconfigError(`context "${current.name}" in ${source} names cluster "${current.context.cluster}", which ${source} does not define: fix the context or add the cluster`);
+  }
+  if (!current.cluster.server) throw new KubeconfigError(`cluster "${current.context.cluster}" in ${source} has no server: set clusters[].cluster.server`);
   return {config, source};
 }
 
+function readInto(config: Kubeconfig, file: string): void {
+  try {
+    mergeFile(config, file);
+  } catch (error) {
+    if (error instanceof KubeconfigError) throw error;
+    throw new KubeconfigError(`kubeconfig file ${file} could not be read: ${firstLine(error)}`);
+  }
+}
+
 /**
- * client-node's loadFromDefault, but reading the given environment: loadFromDefault reads process.env
- * itself, so the `env` option was ignored. Like kubectl, it treats an empty file as an empty config
- * (client-node throws "Cannot read properties of undefined"), so the caller can say "no kubeconfig found".
+ * The default kubeconfig: the `$KUBECONFIG` list merged, else `~/.kube/config`. Like kubectl, empty files
+ * count as empty configs, so the caller can say "no kubeconfig found". With neither, in a pod, its service
+ * account (returned as a new config).
  */
-function loadDefault(config: KubeConfig, env: NodeJS.ProcessEnv): void {
+function loadDefault(config: Kubeconfig, env: NodeJS.ProcessEnv): Kubeconfig {
   const files = (env.KUBECONFIG ?? '').split(path.delimiter).filter(f => f && existsSync(f) && !isEmptyFile(f));
   if (!env.KUBECONFIG) {
     const home = env.HOME || env.USERPROFILE;
     const homeConfig = home ? path.join(home, '.kube', 'config') : undefined;
     if (homeConfig && existsSync(homeConfig) && !isEmptyFile(homeConfig)) files.push(homeConfig);
   }
-  if (files.length === 0) {
-    // In a pod with no kubeconfig, use its service account, as client-node and kubectl do.
-    if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) config.loadFromCluster();
-    return;
-  }
-  config.loadFromFile(files[0]!);
-  for (const file of files.slice(1)) {
-    const more = new KubeConfig();
-    more.loadFromFile(file);
-    config.mergeConfig(more);
-  }
+  if (files.length === 0 && env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) return inClusterConfig(env);
+  for (const file of files) readInto(config, file);
+  return config;
 }
 
 function isEmptyFile(file: string): boolean {
@@ -117,20 +118,54 @@ export function connect(options: ConnectOptions = {}): KubeClient {
   return new HttpKubeClient(config, options);
 }
 
+/** How requests authenticate and reach the server: the agent (TLS) and the headers. */
+interface Transport {
+  agent: http.Agent;
+  headers: Record<string, string>;
+}
+
 class HttpKubeClient implements KubeClient {
   readonly endpoint: ClusterEndpoint;
   private readonly timeoutMs: number;
   private readonly readAttempts: number;
 
-  constructor(private readonly config: KubeConfig, options: ConnectOptions) {
-    const context = config.getContextObject(config.getCurrentContext());
-    this.endpoint = {
-      context: config.getCurrentContext(),
-      server: config.getCurrentCluster()!.server,
-      user: context?.user ?? '',
-    };
+  private readonly log?: (line: string) => void;
+  private readonly env: NodeJS.ProcessEnv;
+  private transport?: Promise<Transport>;
+
+  constructor(private readonly config: Kubeconfig, options: ConnectOptions) {
+    const current = config.current()!;
+    this.endpoint = {context: current.name, server: current.cluster!.server, user: current.context.user};
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.readAttempts = options.readAttempts ?? 4;
+    this.log = options.log;
+    this.env = options.env ?? process.env;
+  }
+
+  /** Built on the first request (an exec plugin runs then, not at start-up); rebuilt after a 401 from an expiring plugin credential. */
+  private transportFor(): Promise<Transport> {
+    this.transport ??= this.buildTransport().catch(error => {
+      this.transport = undefined;
+      throw error;
+    });
+    return this.transport;
+  }
+
+  private async buildTransport(): Promise<Transport> {
+    const current = this.config.current()!;
+    const cluster = current.cluster!;
+    if (current.user.authProvider || cluster.proxyUrl) return legacyTransport(this.config, current.name);
+    const credentials = await credentialsFor(current.context.user, current.user, cluster, this.env);
+    const url = new URL(cluster.server);
+    if (url.protocol === 'http:') return {agent: new http.Agent(), headers: credentials.headers};
+    const agent = new https.Agent({
+      ca: certificateAuthority(current.context.cluster, cluster),
+      cert: credentials.clientCertificateData,
+      key: credentials.clientKeyData,
+      rejectUnauthorized: !cluster.insecureSkipTlsVerify,
+      servername: cluster.tlsServerName,
+    });
+    return {agent, headers: credentials.headers};
   }
 
   async version() {
@@ -227,11 +262,18 @@ class HttpKubeClient implements KubeClient {
   ): Promise<unknown> {
     const server = this.endpoint.server.replace(/\/+$/, '');
     const url = `${server}${path}${options.query && [...options.query].length ? `?${options.query}` : ''}`;
-    const init = (await this.config.applyToFetchOptions({method})) as RequestInit;
+    let transport: Transport;
+    try {
+      transport = await this.transportFor();
+    } catch (error) {
+      if (error instanceof KubeconfigError) throw error;
+      throw new KubeconfigError(`cannot set up the connection to ${this.endpoint.server}: ${firstLine(error)}`);
+    }
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    // 0 is kubectl's "no timeout".
+    const timer = this.timeoutMs > 0 ? setTimeout(() => controller.abort(), this.timeoutMs) : undefined;
     const headers: Record<string, string> = {
-      ...(init.headers as Record<string, string> | undefined),
+      ...transport.headers,
       Accept: 'application/json',
       'User-Agent': 'ambient-migrate',
     };
@@ -239,14 +281,18 @@ class HttpKubeClient implements KubeClient {
     let response: Response;
     let text: string;
     const where = {verb: verbOf(method, options.name), resource: options.kind?.plural, group: options.kind?.group, namespace: options.namespace, name: options.name};
+    const started = performance.now();
     try {
-      response = await fetch(url, {...init, method, headers, body: options.body, signal: controller.signal as RequestInit['signal']});
+      response = await fetch(url, {agent: transport.agent, method, headers, body: options.body, signal: controller.signal as RequestInit['signal']});
       text = await response.text();
     } catch (error) {
-      throw this.networkError(error, method, url, where);
+      const failure = this.networkError(error, method, url, where);
+      this.log?.(`${method} ${url} failed after ${Math.round(performance.now() - started)} ms: ${failure.kind}`);
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
+    this.log?.(`${method} ${url} ${response.status} in ${Math.round(performance.now() - started)} ms`);
     if (response.ok) {
       if (!text) return {};
       try {
@@ -280,6 +326,27 @@ class HttpKubeClient implements KubeClient {
     }
     return new KubeError('Other', `request to ${target} failed: ${e.message ?? String(error)}`, where);
   }
+}
+
+/**
+ * Legacy `auth-provider` users (oidc, and the gcp/azure providers kubectl dropped in 1.26) and clusters
+ * behind a `proxy-url` go through client-node, which implements both; it is loaded only for them.
+ */
+async function legacyTransport(config: Kubeconfig, context: string): Promise<Transport> {
+  const {KubeConfig} = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  if (config.inCluster) kc.loadFromCluster();
+  else {
+    kc.loadFromFile(config.files[0]!);
+    for (const file of config.files.slice(1)) {
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      kc.mergeConfig(more);
+    }
+  }
+  kc.setCurrentContext(context);
+  const init = (await kc.applyToFetchOptions({method: 'GET'})) as RequestInit & {agent?: http.Agent};
+  return {agent: init.agent as http.Agent, headers: {...(init.headers as Record<string, string> | undefined)}};
 }
 
 function statusError(status: number, text: string, retryAfter: string | null, where: KubeError['details']): KubeError {

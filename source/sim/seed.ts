@@ -1,13 +1,13 @@
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import yaml from 'js-yaml';
+import {PACKAGE_ROOT} from '../package-root.ts';
 import type {SimCluster} from './cluster.ts';
 import {splitApiVersion} from './registry.ts';
 import {StatusError} from './status.ts';
 import type {KubeObject} from './types.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const FIXTURES = path.join(PACKAGE_ROOT, 'fixtures');
 /** The Istio and Gateway API CRDs every simulated cluster has installed. */
 export const CRD_FIXTURES = path.join(FIXTURES, 'crds');
 export const DEMO_FIXTURES = path.join(FIXTURES, 'demo');

@@ -338,7 +338,7 @@ export async function applyInProcess(c: Pick<MigrationCase, 'kubeconfig' | 'work
   const stdout = capture();
   const stderr = capture();
   const code = await runApply(
-    {kubeconfig: c.kubeconfig, workdir: c.workdir, namespaces: [options.namespace ?? NS], yes: options.yes ?? true, dryRun: options.dryRun},
+    {kubeconfig: c.kubeconfig, workdir: c.workdir, namespaces: [options.namespace ?? NS], yes: options.yes ?? true, dryRun: options.dryRun ? 'server' : undefined},
     {stdout, stderr, stdin: process.stdin, interactive: false},
   );
   return {code, stdout: stdout.text(), stderr: stderr.text()};

@@ -22,7 +22,7 @@ export interface RevertOutcome {
  */
 const REVERT_STEP_ORDER = ['cleanup', 'remove-injection', 'restart', 'enroll', 'use-waypoint', 'policies', 'waypoint'];
 
-function revertOrder(record: NamespaceRecord): OperationRecord[] {
+export function revertOrder(record: NamespaceRecord): OperationRecord[] {
   const touched = record.operations.filter(r => r.status === 'done' || r.status === 'started' || r.status === 'failed');
   const position = new Map(record.operations.map((r, i) => [r, i]));
   return touched.sort(
@@ -97,7 +97,7 @@ async function revertOne(op: OperationRecord, deps: RevertDeps): Promise<'revert
   const o = op.operation;
   const t = o.target;
   const kind = kindRefOf(t);
-  const options = {fieldManager: FIELD_MANAGER};
+  const options = {fieldManager: FIELD_MANAGER, dryRun: deps.dryRun};
   const live = await client.get(kind, t.namespace, t.name);
   const where = `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
 
@@ -107,7 +107,7 @@ async function revertOne(op: OperationRecord, deps: RevertDeps): Promise<'revert
     // Never the value already there (apply's own restart may be in the same second): see restartStamp.
     const at = restartStamp(deps.now(), live.spec?.template?.metadata?.annotations?.[RESTARTED_AT]);
     await client.patch(kind, t.namespace, t.name, {spec: {template: {metadata: {annotations: {[RESTARTED_AT]: at}}}}}, 'strategic', options);
-    await waitForRollout(client, kind, t.namespace!, t.name, deps);
+    if (!deps.dryRun) await waitForRollout(client, kind, t.namespace!, t.name, deps);
     return 'reverted';
   }
 
