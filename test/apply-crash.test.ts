@@ -11,7 +11,7 @@ import yaml from 'js-yaml';
 import {describe, test} from 'node:test';
 import {isProblem, parseState} from '../source/core/state/state.ts';
 import {KINDS} from '../source/kube/kinds.ts';
-import type {JournalEntry} from '../source/sim/faults.ts';
+import type {Gate, JournalEntry} from '../source/sim/faults.ts';
 import {
   assertStateAgreesWithCluster,
   BOOKINFO_OPERATIONS,
@@ -104,10 +104,10 @@ async function finishAndRevert(c: MigrationCase, ref: Reference, note: string, h
   return {stdout: second.stdout, stderr: second.stderr};
 }
 
-/** Kills the child once `when` says so, polling the simulator's journal. */
-async function killWhen(c: MigrationCase, run: ReturnType<typeof startCli>, what: string, when: () => boolean): Promise<void> {
+/** Kills the child while the simulator holds one of its requests at `gate`: a kill point reached without timing. */
+async function killAt(run: ReturnType<typeof startCli>, gate: Gate, what: string): Promise<void> {
   await Promise.race([
-    waitFor(what, when, 30_000, 5),
+    gate.reached,
     run.exit.then(r => {
       throw new Error(`the child exited before ${what}: ${r.code} ${r.stdout}${r.stderr}`);
     }),
@@ -179,10 +179,11 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
     const c = await migrationCase();
     try {
       await c.backup();
-      c.sim.server.faults.add({verb: 'create', resource: 'gateways', group: 'gateway.networking.k8s.io', delayMs: 400});
+      const gate = c.sim.server.faults.hold({verb: 'create', resource: 'gateways', group: 'gateway.networking.k8s.io'});
       const run = startCli(apply(c));
-      await killWhen(c, run, 'the delayed create of the waypoint', () => c.journal().some(e => e.fault && e.attributes?.verb === 'create'));
-      await waitFor('the in-flight create to commit', () => c.client.get(KINDS.gateway, NS, 'waypoint'), 5000);
+      await killAt(run, gate, 'the held create of the waypoint');
+      gate.release();
+      await waitFor('the in-flight create to commit', () => c.client.get(KINDS.gateway, NS, 'waypoint'));
       const state = c.readState();
       assert.equal(state.namespaces[NS]!.operations[0]!.status, 'started', 'the state file says the write was sent, not that it landed');
       assert.equal(state.namespaces[NS]!.operations[0]!.liveBefore, null, 'and that the waypoint did not exist before');
@@ -209,10 +210,12 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
       const c = await migrationCase();
       try {
         await c.backup();
-        // The tool reads the object twice before writing it; the third read comes after the write.
-        c.sim.server.faults.add({verb: 'get', resource: w.resource, name: w.name, nth: 3, delayMs: 3000});
+        // The tool reads the object twice before writing it; the third read comes after the write. The
+        // simulator holds that read: the child is then between the write and its journal entry.
+        const gate = c.sim.server.faults.hold({verb: 'get', resource: w.resource, name: w.name, nth: 3});
         const run = startCli(apply(c));
-        await killWhen(c, run, `the read after ${w.verb} ${w.name}`, () => c.journal().some(e => e.fault && e.attributes?.name === w.name));
+        await killAt(run, gate, `the read after ${w.verb} ${w.name}`);
+        gate.release();
         const writes = c.journal().filter(e => e.attributes?.verb === w.verb && e.attributes.resource === w.resource && e.attributes.name === (w.verb === 'create' ? undefined : w.name));
         assert.equal(writes.length, 1, 'the write was sent once');
         assert.ok(writes[0]!.status! < 300, 'and committed');
@@ -264,7 +267,7 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
       await c.backup();
       const run = startCli(apply(c));
       let writes = 0;
-      await waitFor('the workdir', () => readdirSync(c.workdir).length > 0, 10_000);
+      await waitFor('the workdir', () => readdirSync(c.workdir).length > 0);
       const watcher = watch(c.workdir, (_event, file) => {
         if (file && /^\.state\.json\..*\.tmp$/.test(file) && ++writes === 12) run.child.kill('SIGKILL');
       });

@@ -25,6 +25,7 @@ import {
   statusOf,
   testDeps,
   type MigrationCase,
+  waitFor,
 } from './helpers/migration.ts';
 
 let open: MigrationCase[] = [];
@@ -102,16 +103,14 @@ describe('apply against a misbehaving cluster', () => {
 
   test('a 409 because someone changed the label the plan sets: stops, says which label and what to do, keeps their change', async () => {
     const {c, state} = await setup();
-    // Hold our PATCH long enough for another writer to get in between our read and our write.
-    c.sim.server.faults.add({verb: 'patch', resource: 'namespaces', name: NS, delayMs: 300});
+    // Hold our PATCH while another writer gets in between our read and our write.
+    const gate = c.sim.server.faults.hold({verb: 'patch', resource: 'namespaces', name: NS});
     const deps = testDeps(c);
     const running = applyNamespace(state, NS, deps);
     const other = connect({kubeconfig: c.kubeconfig});
-    for (;;) {
-      if (c.journal().some(e => e.fault && e.attributes?.verb === 'patch')) break;
-      await new Promise(r => setTimeout(r, 5));
-    }
+    await gate.reached;
     await other.patch(KINDS.namespace, undefined, NS, {metadata: {labels: {'istio.io/use-waypoint': 'platform-waypoint'}}}, 'merge', {fieldManager: 'kubectl-label'});
+    gate.release();
 
     await assert.rejects(running, (error: ApplyStopped) => {
       assert.ok(error instanceof ApplyStopped);
@@ -168,12 +167,14 @@ describe('apply against a misbehaving cluster', () => {
 
   test('a call that hangs times out and is retried without writing twice', async () => {
     const {c, state} = await setup();
-    c.sim.server.faults.add({verb: 'patch', resource: 'namespaces', name: NS, delayMs: 1500});
+    // The first PATCH is held until the whole namespace is done: the client gives up on it and retries.
+    const gate = c.sim.server.faults.hold({verb: 'patch', resource: 'namespaces', name: NS});
     const deps = testDeps({...c, client: connect({kubeconfig: c.kubeconfig, timeoutMs: 300})});
     await applyNamespace(state, NS, deps);
     assert.ok(deps.events.some(e => /^retrying: label Namespace bookinfo: the API server .* did not answer PATCH \/api\/v1\/namespaces\/bookinfo within 0\.3s/.test(e)), deps.events.join('\n'));
     // The abandoned PATCH still reaches the server later; its resourceVersion precondition makes it a no-op.
-    await new Promise(r => setTimeout(r, 1600));
+    gate.release();
+    await waitFor('the abandoned PATCH to be processed', () => c.journal().find(e => e.fault)?.status !== undefined);
     const ns = await c.client.get(KINDS.namespace, undefined, NS);
     assert.equal(ns?.metadata.labels?.['istio.io/use-waypoint'], 'waypoint');
     assert.equal(ns?.metadata.labels?.['istio-injection'], undefined, 'the late write did not bring back what a later step removed');

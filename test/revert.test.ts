@@ -201,10 +201,11 @@ describe('revert', {concurrency: 3}, () => {
     await saveState(c.workdir, state);
     // Between the tool's read of the namespace and its write, someone points it at their own waypoint:
     // the tool's write gets 409 and it stops (the tool recorded the namespace as it was before their change).
-    c.sim.server.faults.add({verb: 'patch', resource: 'namespaces', name: NS, delayMs: 300});
+    const gate = c.sim.server.faults.hold({verb: 'patch', resource: 'namespaces', name: NS});
     const running = applyNamespace(state, NS, testDeps(c));
-    await waitFor('the held PATCH', () => c.journal().some(e => e.fault), 10_000, 5);
+    await gate.reached;
     await c.client.patch(KINDS.namespace, undefined, NS, {metadata: {labels: {'istio.io/use-waypoint': 'platform-waypoint'}}}, 'merge');
+    gate.release();
     await assert.rejects(running, /label istio\.io\/use-waypoint is "platform-waypoint" \(the plan expected unset\)/);
     const plannedAt = c.readState().namespaces[NS]!.plannedAt;
 

@@ -89,11 +89,12 @@ describe('one run per workdir', {concurrency: 2}, () => {
   test('a lock held by a running apply stops a second run with a message naming its pid', async () => {
     const c = await fresh();
     // Hold the first run inside its first write.
-    c.sim.server.faults.add({verb: 'create', resource: 'gateways', group: 'gateway.networking.k8s.io', delayMs: 8000});
+    const gate = c.sim.server.faults.hold({verb: 'create', resource: 'gateways', group: 'gateway.networking.k8s.io'});
     const first = startCli(['apply', '-n', NS, '--yes', ...c.flags]);
-    await waitFor('the first run to be writing', () => c.journal().some(e => e.fault), 30_000);
+    await gate.reached;
     const [second, revert] = await Promise.all([runCli(['apply', '-n', NS, '--yes', ...c.flags]), runCli(['revert', '-n', NS, '--yes', ...c.flags])]);
     assert.ok(c.journal().every(e => !e.fault || e.status === undefined), 'both ran while the first was still writing');
+    gate.release();
     assertOneLineError(
       second,
       new RegExp(`^ambient-migrate: error: the workdir ${escape(c.workdir)} is in use by ambient-migrate apply \\(pid ${first.child.pid} on ${escape(os.hostname())}, since \\S+\\): wait for it to finish, or if it is gone, remove ${escape(path.join(c.workdir, 'state.lock'))}$`),

@@ -37,6 +37,35 @@ export interface FaultRule {
   delayMs?: number;
   /** `before`: close the connection without processing. `after`: process (commit) the request, then close. */
   drop?: 'before' | 'after';
+  /**
+   * Pause the request at this point until the gate is released (see `FaultInjector.hold`): how tests
+   * reach a kill point without timing. The request then goes on (its other fault fields apply), whether
+   * or not its client is still there, as a real server commits a write its client gave up on.
+   */
+  gate?: Gate;
+}
+
+/** A request held by the simulator: `reached` resolves when one arrives; `release` lets it (and later ones) go. */
+export interface Gate {
+  reached: Promise<RequestAttributes>;
+  release(): void;
+  /** Used by the server: resolves `reached`, then waits for `release`. */
+  pass(attributes: RequestAttributes): Promise<void>;
+}
+
+export function newGate(): Gate {
+  let arrived!: (a: RequestAttributes) => void;
+  let open!: () => void;
+  const reached = new Promise<RequestAttributes>(r => (arrived = r));
+  const released = new Promise<void>(r => (open = r));
+  return {
+    reached,
+    release: () => open(),
+    pass: attributes => {
+      arrived(attributes);
+      return released;
+    },
+  };
 }
 
 export interface DenyRule {
@@ -73,11 +102,20 @@ export class FaultInjector {
     this.rules.push({rule: {...rule, times: rule.times === -1 ? Infinity : rule.times}, seen: 0, fired: 0});
   }
 
+  /** Holds the matching request (by default the first) until the returned gate is released. */
+  hold(rule: Omit<FaultRule, 'gate'>): Gate {
+    const gate = newGate();
+    this.add({...rule, gate});
+    return gate;
+  }
+
   deny(rule: DenyRule): void {
     this.denies.push(rule);
   }
 
   clear(): void {
+    // A request still held would never finish: let it go.
+    for (const active of this.rules) active.rule.gate?.release();
     this.rules = [];
     this.denies = [];
   }

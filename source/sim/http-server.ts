@@ -98,7 +98,8 @@ export async function startSimServer(
     const attributes = route ? attributesOf(req.method ?? 'GET', url, route) : undefined;
     entry.attributes = attributes;
     const fault = attributes ? faults.match(attributes) : undefined;
-    if (fault) entry.fault = JSON.stringify(fault);
+    if (fault) entry.fault = JSON.stringify({...fault, gate: fault.gate ? 'held' : undefined});
+    if (fault?.gate) await fault.gate.pass(attributes!);
     if (fault?.delayMs) await new Promise(r => setTimeout(r, fault.delayMs));
     if (fault?.drop === 'before') {
       entry.status = 0;

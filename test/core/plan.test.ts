@@ -667,7 +667,7 @@ describe('determinism', () => {
         const inventory = JSON.parse((await import('node:fs')).readFileSync(${JSON.stringify(tmp.file('inventory.json'))}, 'utf8'));
         process.stdout.write(JSON.stringify(planMigration(inventory, ${JSON.stringify(CLUSTER)}, ['override']).plan));`;
       const planIn = (locale: string) => {
-        const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: repoRoot, encoding: 'utf8', env: {...process.env, LC_ALL: locale, LANG: locale}, timeout: 60_000});
+        const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: repoRoot, encoding: 'utf8', env: {...process.env, LC_ALL: locale, LANG: locale}});
         assert.equal(child.status, 0, child.stderr);
         return JSON.parse(child.stdout) as Plan;
       };

@@ -144,7 +144,7 @@ async function press(w: TmuxSession, key: string, expect: string | RegExp, timeo
 
 /** Connect → Back up → Verify → Blockers → Choose bookinfo → Preview → acknowledge → confirm → Apply. */
 async function startApplyingBookinfo(w: TmuxSession): Promise<void> {
-  await w.waitFor('❯ Start', 30_000);
+  await w.waitFor('❯ Start');
   await press(w, 'Enter', 'enter back up now');
   await press(w, 'Enter', /✔ Saved \d+ objects to .*backups/);
   let screen = await press(w, 'Enter', /The environment is ready for ambient mode|check(s)? fail/);
@@ -172,7 +172,7 @@ async function assertAmbient(kubeconfig: string): Promise<void> {
   assert.equal(list.length, 6, 'the six Bookinfo pods');
 }
 
-test('migrate bookinfo through every screen, check with kubectl, then revert it from a new session', {skip, timeout: 90_000}, async () => {
+test('migrate bookinfo through every screen, check with kubectl, then revert it from a new session', {skip}, async () => {
   const {kubeconfig} = await startSim();
   const workdir = tempDir();
   const before = await namespaceLabels(kubeconfig, 'bookinfo');
@@ -180,7 +180,7 @@ test('migrate bookinfo through every screen, check with kubectl, then revert it 
 
   const first = wizard(kubeconfig, workdir);
   await startApplyingBookinfo(first);
-  let screen = await first.waitFor('Press enter for the summary', 40_000);
+  let screen = await first.waitFor('Press enter for the summary');
   assert.match(screen, /22\/22 operations · bookinfo/);
   assert.match(screen, /✔ bookinfo: verified: all 6 pods run without a sidecar and are redirected by ztunnel/);
   screen = await press(first, 'Enter', 'Migrated bookinfo to ambient mode.');
@@ -195,7 +195,7 @@ test('migrate bookinfo through every screen, check with kubectl, then revert it 
 
   // The next day: the wizard remembers, and offers to revert.
   const second = wizard(kubeconfig, workdir);
-  screen = await second.waitFor('A migration of this cluster is recorded', 30_000);
+  screen = await second.waitFor('A migration of this cluster is recorded');
   assert.match(screen, /bookinfo\s+done\s+22\/22/);
   assert.match(screen, /❯ Revert\s+undo namespaces the tool changed/);
   assert.doesNotMatch(screen, /Resume/, 'nothing is unfinished');
@@ -215,13 +215,13 @@ test('migrate bookinfo through every screen, check with kubectl, then revert it 
   assert.equal(await second.waitForExit(), 0);
 });
 
-test('killed mid-apply, the wizard resumes where it stopped and finishes', {skip, timeout: 90_000}, async () => {
+test('killed mid-apply, the wizard resumes where it stopped and finishes', {skip}, async () => {
   // Slow controllers make each rollout take a moment, so the kill lands in the middle of the apply.
   const {kubeconfig} = await startSim({[CONTROLLER_DELAY_ENV]: '300'});
   const workdir = tempDir();
   const first = wizard(kubeconfig, workdir);
   await startApplyingBookinfo(first);
-  const screen = await first.waitFor(/✔ bookinfo restart: restart Deployment/, 40_000);
+  const screen = await first.waitFor(/✔ bookinfo restart: restart Deployment/);
   assert.doesNotMatch(screen, /22\/22/, 'still under way');
   const pid = first.programPid();
   process.kill(pid, 'SIGKILL');
@@ -235,11 +235,11 @@ test('killed mid-apply, the wizard resumes where it stopped and finishes', {skip
   assert.equal(recorded.status, 'applying', 'the state file says where it stopped');
 
   const second = wizard(kubeconfig, workdir);
-  const connect = await second.waitFor('A migration of this cluster is recorded', 30_000);
+  const connect = await second.waitFor('A migration of this cluster is recorded');
   assert.match(connect, /bookinfo\s+applying\s+\d+\/22\s+next: restart: restart Deployment/);
   assert.match(connect, /❯ Resume\s+continue bookinfo where it stopped/);
   await press(second, 'Enter', 'Apply (step 7 of 8)');
-  await second.waitFor('Press enter for the summary', 40_000);
+  await second.waitFor('Press enter for the summary');
   await press(second, 'Enter', 'Migrated bookinfo to ambient mode.');
   await assertAmbient(kubeconfig);
   const done = JSON.parse(readFileSync(path.join(workdir, 'state.json'), 'utf8')).namespaces.bookinfo;
@@ -249,10 +249,10 @@ test('killed mid-apply, the wizard resumes where it stopped and finishes', {skip
   assert.equal(await second.waitForExit(), 0);
 });
 
-test('a resize re-lays the screen; a terminal too small says so', {skip: hasTmux() ? false : 'tmux is not installed: the terminal tests are skipped', timeout: 60_000}, async () => {
+test('a resize re-lays the screen; a terminal too small says so', {skip: hasTmux() ? false : 'tmux is not installed: the terminal tests are skipped'}, async () => {
   const w = new TmuxSession(`${process.execPath} ${BIN} --demo --workdir ${tempDir()}`, {cwd: repoRoot, env: {FORCE_COLOR: '0'}});
   cleanups.push(() => w.kill());
-  await w.waitFor('❯ Start', 30_000);
+  await w.waitFor('❯ Start');
   await press(w, 'Enter', 'enter back up now');
 
   w.resize(70, 20);

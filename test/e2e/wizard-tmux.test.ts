@@ -17,7 +17,7 @@ test('the wizard on the demo cluster shows what it read from the cluster, and q 
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-e2e-'));
   const wizard = new TmuxSession(`${process.execPath} ${bin} --demo`, {cwd});
   sessions.push(wizard);
-  const screen = await wizard.waitFor('The migration, step by step', 30_000);
+  const screen = await wizard.waitFor('The migration, step by step');
   assert.match(screen, /Context\s+ambient-migrate-demo/);
   assert.match(screen, /Server\s+http:\/\/127\.0\.0\.1:\d+/);
   assert.match(screen, /Kubernetes\s+v1\.32\.4/);
@@ -37,7 +37,7 @@ test('NO_COLOR gives a screen without colour codes', {skip}, async () => {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-e2e-'));
   const wizard = new TmuxSession(`${process.execPath} ${bin} --demo`, {cwd, env: {NO_COLOR: '1', FORCE_COLOR: ''}});
   sessions.push(wizard);
-  await wizard.waitFor('The migration, step by step', 30_000);
+  await wizard.waitFor('The migration, step by step');
   assert.doesNotMatch(wizard.screenWithEscapes(), /\x1b\[3\dm/, 'no foreground colour escapes');
   wizard.press('q');
   assert.equal(await wizard.waitForExit(), 0);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/sim/simulator.ts';
+import {SUITE_WAIT_MS} from './wait.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const demoPath = path.join(repoRoot, 'fixtures/demo');
@@ -34,7 +35,7 @@ export async function startDemoSimulator(options: SimulatorOptions = {}): Promis
 }
 
 /** Polls `probe` until it returns something truthy, or fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 5000, intervalMs = 20): Promise<NonNullable<T>> {
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = SUITE_WAIT_MS, intervalMs = 20): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {

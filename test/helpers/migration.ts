@@ -26,6 +26,7 @@ import {KINDS, qualifiedName, type KindRef} from '../../source/kube/kinds.ts';
 import type {JournalEntry} from '../../source/sim/faults.ts';
 import type {Simulator, SimulatorOptions} from '../../source/sim/simulator.ts';
 import {repoRoot, startDemoSimulator, waitFor} from './cluster.ts';
+import {SUITE_WAIT_MS} from './wait.ts';
 
 export const BIN = path.join(repoRoot, 'bin/ambient-migrate.js');
 export const NS = 'bookinfo';
@@ -54,7 +55,7 @@ export function startCli(args: string[], options: CliOptions & {onLine?(line: st
   // `env` overrides what the test runner passes down; an undefined value removes the variable.
   const env: NodeJS.ProcessEnv = {...inherited, NO_COLOR: '1', ...options.env};
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 90_000});
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? SUITE_WAIT_MS});
   let stdout = '';
   let stderr = '';
   let partial = '';

@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/sim/simulator.ts';
 import {DEMO_FIXTURES} from '../../source/sim/seed.ts';
+import {SUITE_WAIT_MS} from './wait.ts';
 
 export const KUBECTL = '/usr/bin/kubectl';
 export {DEMO_FIXTURES};
@@ -61,7 +62,7 @@ export async function startTestSimulator(options: SimulatorOptions = {}): Promis
     tempDir,
     kubectl(args, input) {
       return new Promise((resolve, reject) => {
-        const child = spawn(KUBECTL, fullArgs(args), {env, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000});
+        const child = spawn(KUBECTL, fullArgs(args), {env, stdio: ['pipe', 'pipe', 'pipe'], timeout: SUITE_WAIT_MS});
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', chunk => (stdout += chunk));
@@ -86,7 +87,7 @@ export async function startTestSimulator(options: SimulatorOptions = {}): Promis
 }
 
 /** Resolves once `predicate` holds, polling; rejects after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(predicate: () => boolean, timeoutMs = SUITE_WAIT_MS, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -1,5 +1,6 @@
 import {spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
+import {SUITE_WAIT_MS} from './wait.ts';
 
 /**
  * Drives a program in a real terminal (tmux), the way a person would: one key at a time, reading the
@@ -51,7 +52,7 @@ export class TmuxSession {
     return this.tmux('capture-pane', '-p', '-e', '-J', '-t', this.session);
   }
 
-  async waitFor(text: string | RegExp | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
+  async waitFor(text: string | RegExp | ((screen: string) => boolean), timeoutMs = SUITE_WAIT_MS): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
@@ -78,7 +79,7 @@ export class TmuxSession {
     return zombieStatus(Number(pid));
   }
 
-  async waitForExit(timeoutMs = 10_000): Promise<number> {
+  async waitForExit(timeoutMs = SUITE_WAIT_MS): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = this.exitStatus();

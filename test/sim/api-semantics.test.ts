@@ -419,7 +419,7 @@ describe('simulated API server semantics over HTTP', () => {
     assert.equal(deleted.status, 200);
     assert.equal(deleted.body.kind, 'Deployment', 'a built-in delete answers with the object');
     let counts = await owned();
-    await waitFor(() => counts.rs === 0 && counts.pods === 0, 5000, 'garbage collection');
+    await waitFor(() => counts.rs === 0 && counts.pods === 0, undefined, 'garbage collection');
     counts = await owned();
     assert.deepEqual(counts, {rs: 0, pods: 0});
   });

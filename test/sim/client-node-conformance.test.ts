@@ -79,7 +79,7 @@ describe('client-node typed APIs', () => {
     assert.equal(removed.metadata?.labels?.['kubernetes.io/metadata.name'], 'monitoring');
   });
 
-  test('a strategic-merge restart annotation on a Deployment re-creates its pods', {timeout: 10_000}, async () => {
+  test('a strategic-merge restart annotation on a Deployment re-creates its pods', async () => {
     const apps = kc.makeApiClient(AppsV1Api);
     const core = kc.makeApiClient(CoreV1Api);
     const podNames = async () =>
@@ -206,7 +206,7 @@ describe('client-node KubernetesObjectApi on a custom resource', () => {
 });
 
 describe('client-node Watch', () => {
-  test('a watch on namespaces sees an ADDED event for a namespace created after it starts', {timeout: 10_000}, async () => {
+  test('a watch on namespaces sees an ADDED event for a namespace created after it starts', async () => {
     const events: Array<{type: string; name: string}> = [];
     let doneError: unknown = 'not done';
     const watch = new Watch(kc);
@@ -227,6 +227,6 @@ describe('client-node Watch', () => {
     } finally {
       controller.abort();
     }
-    await waitFor('watch done callback', () => doneError !== 'not done', 2000);
+    await waitFor('watch done callback', () => doneError !== 'not done');
   });
 });

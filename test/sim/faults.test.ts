@@ -95,9 +95,27 @@ describe('fault injection and the request journal', () => {
     const elapsed = Date.now() - started;
     assert.equal(reply.status, 200, 'a delay alone still serves the request');
     assert.ok(elapsed >= 290, `answered after ${elapsed} ms`);
-    const quick = Date.now();
+    const before = t.sim.server.journal.count;
     await api('GET', '/api/v1/namespaces/default');
-    assert.ok(Date.now() - quick < 250, 'times: 1 — the next request is not delayed');
+    assert.equal(t.sim.server.journal.all().slice(before).filter(e => e.fault).length, 0, 'times: 1 — the next request is not delayed');
+  });
+
+  test('hold pauses the matching request until released; the request then completes, and later ones pass', async () => {
+    const gate = t.sim.server.faults.hold({verb: 'create', resource: 'configmaps', namespace: 'default'});
+    let answered = false;
+    const held = api('POST', '/api/v1/namespaces/default/configmaps', {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'held'}}).then(r => {
+      answered = true;
+      return r;
+    });
+    const attributes = await gate.reached;
+    assert.equal(attributes.name, undefined);
+    assert.equal(attributes.verb, 'create');
+    assert.equal((await api('GET', '/api/v1/namespaces/default/configmaps/held')).status, 404, 'not committed while held');
+    assert.equal(answered, false, 'the client is still waiting');
+    gate.release();
+    assert.equal((await held).status, 201);
+    assert.equal((await api('GET', '/api/v1/namespaces/default/configmaps/held')).status, 200, 'committed once released');
+    assert.equal((await api('POST', '/api/v1/namespaces/default/configmaps', {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'next'}})).status, 201, 'the next one is not held');
   });
 
   test("drop: 'before' closes the connection and persists nothing", async () => {

@@ -325,7 +325,7 @@ describe('real kubectl against the simulated demo cluster', {skip}, () => {
     child.stdout!.setEncoding('utf8').on('data', chunk => (stdout += chunk));
     child.stderr!.setEncoding('utf8').on('data', chunk => (stderr += chunk));
     try {
-      await waitFor(() => /^bookinfo\s+Active/m.test(stdout), 10_000, `the initial listing (stderr: ${stderr})`);
+      await waitFor(() => /^bookinfo\s+Active/m.test(stdout), undefined, `the initial listing (stderr: ${stderr})`);
       const journal = t.sim.server.journal;
       await waitFor(
         () => journal.all().some(e => e.path === '/api/v1/namespaces' && e.attributes?.verb === 'watch'),
@@ -334,7 +334,7 @@ describe('real kubectl against the simulated demo cluster', {skip}, () => {
       );
       assert.ok(!/watched-ns/.test(stdout));
       t.sim.cluster.create(t.sim.cluster.typeFor('', 'namespaces'), '', {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'watched-ns'}});
-      await waitFor(() => /^watched-ns\s+Active/m.test(stdout), 10_000, `watched-ns in the watch output:\n${stdout}`);
+      await waitFor(() => /^watched-ns\s+Active/m.test(stdout), undefined, `watched-ns in the watch output:\n${stdout}`);
     } finally {
       child.kill();
     }

@@ -2766,16 +2766,37 @@ function resourceList(registry, group, version) {
 }
 
 // source/sim/faults.ts
+function newGate() {
+  let arrived;
+  let open;
+  const reached = new Promise((r) => arrived = r);
+  const released = new Promise((r) => open = r);
+  return {
+    reached,
+    release: () => open(),
+    pass: (attributes) => {
+      arrived(attributes);
+      return released;
+    }
+  };
+}
 var FaultInjector = class {
   rules = [];
   denies = [];
   add(rule) {
     this.rules.push({ rule: { ...rule, times: rule.times === -1 ? Infinity : rule.times }, seen: 0, fired: 0 });
   }
+  /** Holds the matching request (by default the first) until the returned gate is released. */
+  hold(rule) {
+    const gate = newGate();
+    this.add({ ...rule, gate });
+    return gate;
+  }
   deny(rule) {
     this.denies.push(rule);
   }
   clear() {
+    for (const active of this.rules) active.rule.gate?.release();
     this.rules = [];
     this.denies = [];
   }
@@ -3830,7 +3851,8 @@ async function startSimServer(cluster, options = {}) {
     const attributes = route ? attributesOf(req.method ?? "GET", url, route) : void 0;
     entry.attributes = attributes;
     const fault = attributes ? faults.match(attributes) : void 0;
-    if (fault) entry.fault = JSON.stringify(fault);
+    if (fault) entry.fault = JSON.stringify({ ...fault, gate: fault.gate ? "held" : void 0 });
+    if (fault?.gate) await fault.gate.pass(attributes);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop === "before") {
       entry.status = 0;

@@ -5,7 +5,7 @@ import {
   openMigrationSession,
   ownedParts,
   progress
-} from "./chunk-2PBPX6BL.js";
+} from "./chunk-VTKSXW6I.js";
 import "./chunk-ISJ5NZQH.js";
 import {
   writeStructured
@@ -16,7 +16,7 @@ import {
 import "./chunk-BHLIGX4B.js";
 import "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
-import "./chunk-Z2JGLT5X.js";
+import "./chunk-7WD4GQLK.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/core/apply/status.ts

@@ -24,7 +24,7 @@ import {
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-Z2JGLT5X.js";
+} from "./chunk-7WD4GQLK.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/plan-command.ts

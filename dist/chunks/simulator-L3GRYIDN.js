@@ -3,7 +3,7 @@ import {
   kubeconfigFor,
   startSimulator,
   writeKubeconfig
-} from "./chunk-RPCSNCRD.js";
+} from "./chunk-UA3Z5HNU.js";
 import "./chunk-Y36NL6OK.js";
 import "./chunk-6PFMMRXX.js";
 export {

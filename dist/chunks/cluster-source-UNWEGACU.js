@@ -2,7 +2,7 @@ import {
   DEMO_CLUSTER_FILE,
   DEMO_CONTEXT,
   openCluster
-} from "./chunk-Z2JGLT5X.js";
+} from "./chunk-7WD4GQLK.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";

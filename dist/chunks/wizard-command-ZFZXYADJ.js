@@ -1,6 +1,6 @@
 import {
   revertNamespace
-} from "./chunk-X244WYMN.js";
+} from "./chunk-2UTZE5UU.js";
 import {
   findingMessage,
   previewLines,
@@ -16,7 +16,7 @@ import {
   progress,
   recordPlan,
   statePath
-} from "./chunk-2PBPX6BL.js";
+} from "./chunk-VTKSXW6I.js";
 import {
   planMigration
 } from "./chunk-7AHIBVUS.js";
@@ -43,7 +43,7 @@ import {
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-Z2JGLT5X.js";
+} from "./chunk-7WD4GQLK.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/wizard-command.tsx

@@ -7,7 +7,7 @@ import {
   applyNamespace,
   openMigrationSession,
   recordPlan
-} from "./chunk-2PBPX6BL.js";
+} from "./chunk-VTKSXW6I.js";
 import {
   describeOperation
 } from "./chunk-3NKMIGWP.js";

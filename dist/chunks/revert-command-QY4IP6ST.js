@@ -1,16 +1,16 @@
 import {
   progressLine,
   surviveClosedOutput
-} from "./chunk-6CCTZCHH.js";
+} from "./chunk-E5DBJLGA.js";
 import {
   revertNamespace,
   revertOrder
-} from "./chunk-X244WYMN.js";
+} from "./chunk-2UTZE5UU.js";
 import "./chunk-U7HY2OJC.js";
 import {
   ApplyStopped,
   openMigrationSession
-} from "./chunk-2PBPX6BL.js";
+} from "./chunk-VTKSXW6I.js";
 import {
   describeOperation
 } from "./chunk-3NKMIGWP.js";
@@ -22,7 +22,7 @@ import "./chunk-2JAFWMLK.js";
 import "./chunk-BHLIGX4B.js";
 import "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
-import "./chunk-Z2JGLT5X.js";
+import "./chunk-7WD4GQLK.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/revert-command.ts

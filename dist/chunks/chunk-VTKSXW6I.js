@@ -15,7 +15,7 @@ import {
 } from "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-Z2JGLT5X.js";
+} from "./chunk-7WD4GQLK.js";
 import {
   KubeError,
   UserFacingError

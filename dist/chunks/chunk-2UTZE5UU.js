@@ -10,7 +10,7 @@ import {
   restartStamp,
   waitForRollout,
   withRetries
-} from "./chunk-2PBPX6BL.js";
+} from "./chunk-VTKSXW6I.js";
 import {
   KubeError
 } from "./chunk-KOEXQVHC.js";

@@ -11,7 +11,7 @@ import {
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-Z2JGLT5X.js";
+} from "./chunk-7WD4GQLK.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";

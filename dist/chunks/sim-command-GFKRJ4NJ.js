@@ -1,12 +1,12 @@
 import {
   startSimulator
-} from "./chunk-RPCSNCRD.js";
+} from "./chunk-UA3Z5HNU.js";
 import {
   DEMO_FIXTURES,
   SeedError
 } from "./chunk-Y36NL6OK.js";
 import "./chunk-6PFMMRXX.js";
-import "./chunk-Z2JGLT5X.js";
+import "./chunk-7WD4GQLK.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";
