@@ -5,7 +5,8 @@
 // with tsc (`npm run typecheck`, run by `npm test`). Dependencies are not bundled: they load from
 // node_modules, only when a command imports them.
 import {build} from 'esbuild';
-import {rmSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import yaml from 'js-yaml';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -29,6 +30,15 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
+// The CRDs every simulated cluster installs, as JSON: the demo starts without parsing 2 MB of YAML.
+// The same shape as the simulator's seed documents (source/sim/seed.ts reads it).
+const crdDir = path.join(root, 'fixtures', 'crds');
+const crdFiles = readdirSync(crdDir, {recursive: true}).filter(f => /\.ya?ml$/.test(f)).sort();
+const crds = crdFiles.flatMap(f => {
+  const file = path.join(crdDir, f);
+  return yaml.loadAll(readFileSync(file, 'utf8')).filter(Boolean).map(object => ({object, source: file}));
+});
+writeFileSync(path.join(root, 'dist', 'crds.json'), JSON.stringify(crds));
 if (!quiet) {
   const files = Object.keys(result.metafile.outputs).length;
   console.log(`built dist/ (${files} files) in ${Math.round(performance.now() - started)} ms`);

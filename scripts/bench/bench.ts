@@ -13,6 +13,7 @@ import {planMigration} from '../../source/core/plan/planner.ts';
 import {connect} from '../../source/kube/http-client.ts';
 import {KINDS, qualifiedName} from '../../source/kube/kinds.ts';
 import {BENCH_SIZE} from './large-cluster.ts';
+import {measureStartup} from './startup.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-bench-'));
@@ -78,6 +79,7 @@ try {
   if (kubectlOk) console.log(`ratio                  audit / kubectl = ${(auditMs / kubectlMs).toFixed(2)} (target ≤ 1.5)`);
   console.log(`findings               ${report.findings.length}; namespaces ${report.namespaces.length}`);
   console.log(`plan for ${plan.namespaces.length} namespaces: ${(planMs / 1000).toFixed(2)} s, ${plan.operations.length} operations (${(planMs / auditMs).toFixed(2)} of the audit's wall time${refused.length ? `; ${refused.length} refused` : ''})`);
+  measureStartup(kubeconfig);
 } finally {
   server.kill('SIGTERM');
   rmSync(dir, {recursive: true, force: true});

@@ -11,6 +11,24 @@ const FIXTURES = path.join(PACKAGE_ROOT, 'fixtures');
 /** The Istio and Gateway API CRDs every simulated cluster has installed. */
 export const CRD_FIXTURES = path.join(FIXTURES, 'crds');
 export const DEMO_FIXTURES = path.join(FIXTURES, 'demo');
+/** The CRDs as JSON, written by the build (scripts/build.mjs): JSON.parse reads it about ten times faster than YAML. */
+const CRD_JSON = path.join(PACKAGE_ROOT, 'dist', 'crds.json');
+
+/**
+ * The Istio and Gateway API CRDs: from the build's JSON copy when it is at least as new as every YAML file
+ * (a fixture edited since the last build is read from the YAML), otherwise from the YAML.
+ */
+export function readCrdManifests(): SeedDocument[] {
+  try {
+    const built = statSync(CRD_JSON).mtimeMs;
+    if (listManifestFiles(CRD_FIXTURES).every(file => statSync(file).mtimeMs <= built)) {
+      return JSON.parse(readFileSync(CRD_JSON, 'utf8')) as SeedDocument[];
+    }
+  } catch {
+    // No build output: read the YAML.
+  }
+  return readManifests(CRD_FIXTURES);
+}
 
 export interface SeedDocument {
   object: KubeObject;

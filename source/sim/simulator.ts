@@ -7,7 +7,7 @@ import {kubeletHook, podTerminationController} from './controllers/kubelet.ts';
 import {ControllerRunner} from './controllers/runner.ts';
 import {workloadController} from './controllers/workloads.ts';
 import {startSimServer, type SimServer} from './http-server.ts';
-import {CRD_FIXTURES, readManifests, SeedError, seedCluster, type SeedDocument} from './seed.ts';
+import {readCrdManifests, readManifests, SeedError, seedCluster, type SeedDocument} from './seed.ts';
 import type {StoreSnapshot} from './store.ts';
 
 export interface SimulatorOptions {
@@ -50,7 +50,7 @@ export function createCluster(options: SimulatorOptions = {}): {cluster: SimClus
   const saved = options.persistTo ? readSnapshot(options.persistTo) : undefined;
   if (saved) cluster.restore(saved);
   else {
-    crdDocuments ??= readManifests(CRD_FIXTURES);
+    crdDocuments ??= readCrdManifests();
     const documents = [...crdDocuments, ...(options.fixtures ?? []).flatMap(f => readManifests(f)), ...(options.objects ?? [])];
     seedCluster(cluster, documents);
   }

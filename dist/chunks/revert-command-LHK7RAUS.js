@@ -1,16 +1,16 @@
 import {
   progressLine,
   surviveClosedOutput
-} from "./chunk-E5DBJLGA.js";
+} from "./chunk-FCJSCY5M.js";
 import {
   revertNamespace,
   revertOrder
-} from "./chunk-2UTZE5UU.js";
+} from "./chunk-Y6DY4ZFZ.js";
 import "./chunk-U7HY2OJC.js";
 import {
   ApplyStopped,
   openMigrationSession
-} from "./chunk-VTKSXW6I.js";
+} from "./chunk-46QV2BD7.js";
 import {
   describeOperation
 } from "./chunk-3NKMIGWP.js";
@@ -22,7 +22,7 @@ import "./chunk-2JAFWMLK.js";
 import "./chunk-BHLIGX4B.js";
 import "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
-import "./chunk-7WD4GQLK.js";
+import "./chunk-GMPKUAZ5.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/revert-command.ts

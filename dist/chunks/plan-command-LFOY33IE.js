@@ -24,7 +24,7 @@ import {
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-7WD4GQLK.js";
+} from "./chunk-GMPKUAZ5.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/plan-command.ts

@@ -10,7 +10,7 @@ import {
   restartStamp,
   waitForRollout,
   withRetries
-} from "./chunk-VTKSXW6I.js";
+} from "./chunk-46QV2BD7.js";
 import {
   KubeError
 } from "./chunk-KOEXQVHC.js";

@@ -218,6 +218,17 @@ var invalid = (kind, group, name, causes) => new StatusError(
 var FIXTURES = path.join(PACKAGE_ROOT, "fixtures");
 var CRD_FIXTURES = path.join(FIXTURES, "crds");
 var DEMO_FIXTURES = path.join(FIXTURES, "demo");
+var CRD_JSON = path.join(PACKAGE_ROOT, "dist", "crds.json");
+function readCrdManifests() {
+  try {
+    const built = statSync(CRD_JSON).mtimeMs;
+    if (listManifestFiles(CRD_FIXTURES).every((file) => statSync(file).mtimeMs <= built)) {
+      return JSON.parse(readFileSync(CRD_JSON, "utf8"));
+    }
+  } catch {
+  }
+  return readManifests(CRD_FIXTURES);
+}
 var SeedError = class extends Error {
 };
 function readManifests(target) {
@@ -315,6 +326,7 @@ export {
   typeKey,
   CRD_FIXTURES,
   DEMO_FIXTURES,
+  readCrdManifests,
   SeedError,
   readManifests,
   seedCluster

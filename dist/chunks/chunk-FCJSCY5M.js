@@ -7,7 +7,7 @@ import {
   applyNamespace,
   openMigrationSession,
   recordPlan
-} from "./chunk-VTKSXW6I.js";
+} from "./chunk-46QV2BD7.js";
 import {
   describeOperation
 } from "./chunk-3NKMIGWP.js";

@@ -2,14 +2,16 @@ import {
   CRD_FIXTURES,
   DEMO_FIXTURES,
   SeedError,
+  readCrdManifests,
   readManifests,
   seedCluster
-} from "./chunk-Y36NL6OK.js";
+} from "./chunk-QJBLK3IT.js";
 import "./chunk-6PFMMRXX.js";
 export {
   CRD_FIXTURES,
   DEMO_FIXTURES,
   SeedError,
+  readCrdManifests,
   readManifests,
   seedCluster
 };

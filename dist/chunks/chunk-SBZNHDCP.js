@@ -1,5 +1,4 @@
 import {
-  CRD_FIXTURES,
   SeedError,
   StatusError,
   TypeRegistry,
@@ -10,12 +9,13 @@ import {
   invalid,
   notFound,
   qualifiedResource,
+  readCrdManifests,
   readManifests,
   seedCluster,
   splitApiVersion,
   statusBody,
   typeKey
-} from "./chunk-Y36NL6OK.js";
+} from "./chunk-QJBLK3IT.js";
 
 // source/sim/simulator.ts
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -4243,7 +4243,7 @@ function createCluster(options = {}) {
   const saved = options.persistTo ? readSnapshot(options.persistTo) : void 0;
   if (saved) cluster.restore(saved);
   else {
-    crdDocuments ??= readManifests(CRD_FIXTURES);
+    crdDocuments ??= readCrdManifests();
     const documents = [...crdDocuments, ...(options.fixtures ?? []).flatMap((f) => readManifests(f)), ...options.objects ?? []];
     seedCluster(cluster, documents);
   }

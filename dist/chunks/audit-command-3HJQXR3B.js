@@ -16,7 +16,7 @@ import "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-7WD4GQLK.js";
+} from "./chunk-GMPKUAZ5.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/audit-command.ts

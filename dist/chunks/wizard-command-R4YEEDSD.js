@@ -1,6 +1,6 @@
 import {
   revertNamespace
-} from "./chunk-2UTZE5UU.js";
+} from "./chunk-Y6DY4ZFZ.js";
 import {
   findingMessage,
   previewLines,
@@ -16,7 +16,7 @@ import {
   progress,
   recordPlan,
   statePath
-} from "./chunk-VTKSXW6I.js";
+} from "./chunk-46QV2BD7.js";
 import {
   planMigration
 } from "./chunk-7AHIBVUS.js";
@@ -43,7 +43,7 @@ import {
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-7WD4GQLK.js";
+} from "./chunk-GMPKUAZ5.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/wizard-command.tsx

@@ -1,12 +1,12 @@
 import {
   startSimulator
-} from "./chunk-UA3Z5HNU.js";
+} from "./chunk-SBZNHDCP.js";
 import {
   DEMO_FIXTURES,
   SeedError
-} from "./chunk-Y36NL6OK.js";
+} from "./chunk-QJBLK3IT.js";
 import "./chunk-6PFMMRXX.js";
-import "./chunk-7WD4GQLK.js";
+import "./chunk-GMPKUAZ5.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";

@@ -3,8 +3,8 @@ import {
   kubeconfigFor,
   startSimulator,
   writeKubeconfig
-} from "./chunk-UA3Z5HNU.js";
-import "./chunk-Y36NL6OK.js";
+} from "./chunk-SBZNHDCP.js";
+import "./chunk-QJBLK3IT.js";
 import "./chunk-6PFMMRXX.js";
 export {
   createCluster,

@@ -2,7 +2,7 @@ import {
   DEMO_CLUSTER_FILE,
   DEMO_CONTEXT,
   openCluster
-} from "./chunk-7WD4GQLK.js";
+} from "./chunk-GMPKUAZ5.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";

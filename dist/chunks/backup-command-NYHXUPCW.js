@@ -11,7 +11,7 @@ import {
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-7WD4GQLK.js";
+} from "./chunk-GMPKUAZ5.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";

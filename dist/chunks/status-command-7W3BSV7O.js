@@ -5,7 +5,7 @@ import {
   openMigrationSession,
   ownedParts,
   progress
-} from "./chunk-VTKSXW6I.js";
+} from "./chunk-46QV2BD7.js";
 import "./chunk-ISJ5NZQH.js";
 import {
   writeStructured
@@ -16,7 +16,7 @@ import {
 import "./chunk-BHLIGX4B.js";
 import "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
-import "./chunk-7WD4GQLK.js";
+import "./chunk-GMPKUAZ5.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/core/apply/status.ts

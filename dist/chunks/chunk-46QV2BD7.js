@@ -15,7 +15,7 @@ import {
 } from "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-7WD4GQLK.js";
+} from "./chunk-GMPKUAZ5.js";
 import {
   KubeError,
   UserFacingError
