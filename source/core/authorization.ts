@@ -1,4 +1,5 @@
 import type {KubeObject} from '../kube/client.ts';
+import {L4_WHEN_KEYS, parseBool} from './traffic/authz/istio-match.ts';
 
 /**
  * How an AuthorizationPolicy fares once its workloads lose their sidecars and only ztunnel enforces it.
@@ -60,8 +61,7 @@ const L4_SOURCE = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces',
 const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
 const L4_OPERATION = ['ports', 'notPorts'];
 const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-/** Every other `when` key (request.*, remote.ip, connection.sni, source.serviceAccount, ...) needs a waypoint. */
-const L4_WHEN_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+/* Every `when` key outside L4_WHEN_KEYS (request.*, remote.ip, connection.sni, source.serviceAccount, ...) needs a waypoint. */
 
 /** One entry of a clause (a source, an operation, or a when condition) after the L7 parts are removed. */
 interface Entry {
@@ -185,10 +185,6 @@ function isSet(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
-/** Go's strconv.ParseBool, which istiod uses for the annotation. */
-function parseBool(value: string | undefined): boolean {
-  return ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value ?? '');
-}
 
 /**
  * Whether the root namespace holds a policy for every waypoint (targetRefs GatewayClass istio-waypoint):

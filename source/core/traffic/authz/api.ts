@@ -18,6 +18,13 @@ export interface Caller {
   ip?: string;
   /** JWT principal (`iss/sub`) when the request carries a token a RequestAuthentication accepts. */
   requestPrincipal?: string;
+  /**
+   * The original client address (`remote.ip`, `remoteIpBlocks`), as Envoy derives it from X-Forwarded-For or
+   * the PROXY protocol; `ip` when absent.
+   */
+  remoteIp?: string;
+  /** Claims of the accepted JWT (`request.auth.claims[...]`; `aud` and `azp` for audiences and presenter). */
+  claims?: Record<string, unknown>;
 }
 
 /** The HTTP attributes of a request; absent for a plain TCP connection. */
@@ -34,6 +41,10 @@ export interface AuthzRequest {
   /** The port the enforcement point sees: the pod's target port for sidecar and ztunnel, the Service port at a waypoint. */
   port: number;
   http?: HttpAttributes;
+  /** The destination address the enforcement point sees (`destination.ip`). */
+  destinationIp?: string;
+  /** The TLS server name of the connection (`connection.sni`). */
+  sni?: string;
 }
 
 /** Where a request is checked. */
@@ -64,7 +75,13 @@ export interface Verdict {
   /** `custom` when a CUSTOM (external authorizer) policy decides: the model cannot know its answer. */
   decision: 'allow' | 'deny' | 'custom';
   /** The policy and rule that decided; absent when no policy applied (allow by default). */
-  decidedBy?: {policy: PolicyRef; action: 'ALLOW' | 'DENY' | 'CUSTOM'; rule?: number};
+  decidedBy?: {
+    policy: PolicyRef;
+    action: 'ALLOW' | 'DENY' | 'CUSTOM';
+    rule?: number;
+    /** The kind of `policy`; AuthorizationPolicy when absent. A PeerAuthentication decides with action DENY. */
+    kind?: 'AuthorizationPolicy' | 'PeerAuthentication';
+  };
   /** Why, for people: "no ALLOW rule matches", "DENY rule 0 of ns/p matches", "plaintext refused by STRICT mTLS". */
   reason: string;
   /** Policies that select this point but enforce nothing here (dry-run, AUDIT, L7 rules ztunnel drops, ...). */
