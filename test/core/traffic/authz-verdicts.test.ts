@@ -72,6 +72,7 @@ interface Row {
   decidedBy?: string;
   /** Names of policies expected in `ignored`. */
   ignored?: string[];
+  features?: AuthzConfig['features'];
 }
 
 const allowPrincipal = (p: string) => ap('allow', `  selector: {matchLabels: {app: reviews}}\n  rules:\n  - from:\n    - source: {principals: ["${p}"]}`);
@@ -664,6 +665,35 @@ const rows: Row[] = [
     decision: 'allow',
   },
   {
+    name: 'waypoint: layered policies on: a selector DENY of the waypoint pods applies at HBONE termination',
+    cluster: ap('deny', `  action: DENY\n  selector: {matchLabels: {gateway.networking.k8s.io/gateway-name: waypoint}}\n  rules:\n  - from:\n    - source: {namespaces: ["web"]}`),
+    point: waypoint(),
+    request: req(),
+    decision: 'deny',
+    decidedBy: 'shop/deny#0',
+    features: {layeredWaypointAuthorizationPolicies: true},
+  },
+  {
+    name: 'waypoint: layered policies on: the termination layer is L4 (an HTTP-only ALLOW rule never matches)',
+    cluster: ap('allow', `  rules:\n  - to:\n    - operation: {methods: ["GET"]}`),
+    point: waypoint(),
+    request: req(),
+    decision: 'deny',
+    ignored: ['allow'],
+    features: {layeredWaypointAuthorizationPolicies: true},
+  },
+  {
+    name: 'waypoint: layered policies on: termination allows, the Service layer decides',
+    cluster:
+      ap('allow-l4', `  rules:\n  - from:\n    - source: {namespaces: ["web"]}`) +
+      ap('deny-admin', `  action: DENY\n  targetRefs:\n  - {kind: Service, group: "", name: reviews}\n  rules:\n  - to:\n    - operation: {paths: ["/admin"]}`),
+    point: waypoint(),
+    request: req(frontend, 9080, get('/admin')),
+    decision: 'deny',
+    decidedBy: 'shop/deny-admin#0',
+    features: {layeredWaypointAuthorizationPolicies: true},
+  },
+  {
     name: 'waypoint: namespace-wide policies do not apply',
     cluster: ap('deny', `  action: DENY\n  rules:\n  - {}`),
     point: waypoint(),
@@ -698,7 +728,7 @@ function decidedByText(v: Verdict): string | undefined {
 
 for (const row of rows) {
   test(row.name, () => {
-    const verdict = authorize(config(row.cluster), row.point, row.request);
+    const verdict = authorize({...config(row.cluster), features: row.features}, row.point, row.request);
     assert.equal(verdict.decision, row.decision, verdict.reason);
     assert.equal(decidedByText(verdict), row.decidedBy, verdict.reason);
     assert.deepEqual(verdict.ignored.map(i => i.policy.name).sort(), [...(row.ignored ?? [])].sort());

@@ -67,6 +67,14 @@ export interface AuthzConfig {
   rootNamespace: string;
   /** Namespace labels, for policies whose rules name namespaces by label (none today) and for waypoint binding. */
   namespaces?: KubeObject[];
+  /** istiod feature flags that change what is enforced; each absent one takes istiod's default. */
+  features?: {
+    /**
+     * ENABLE_LAYERED_WAYPOINT_AUTHORIZATION_POLICIES (default false): a waypoint also enforces, as L4 rules at its
+     * HBONE termination, the policies that select its pods the way a workload's are selected.
+     */
+    layeredWaypointAuthorizationPolicies?: boolean;
+  };
 }
 
 export type PolicyRef = {namespace: string; name: string};

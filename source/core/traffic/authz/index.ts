@@ -65,20 +65,54 @@ interface Built {
 }
 
 /**
- * Sidecars, gateways and waypoints (Envoy). Order of the filters istiod builds
- * (istio/istio pilot/pkg/security/authz/builder/builder.go build; pilot/pkg/networking/core/.../authz filters):
- * CUSTOM (ext_authz, only for requests its rules match), then DENY, then ALLOW; AUDIT only logs and dry-run
- * policies are shadow rules. A policy with `rules: []` never matches (rbacPolicyMatchNever): as an ALLOW it
- * still makes the workload deny whatever no other ALLOW matches; as a DENY it denies nothing. A rule with no
- * from/to/when matches everything (model.go: "any" permission and principal).
+ * Sidecars, gateways and waypoints (Envoy). mTLS (PeerAuthentication) is settled first, at the TLS handshake,
+ * on sidecars only. A waypoint with ENABLE_LAYERED_WAYPOINT_AUTHORIZATION_POLICIES (istio/istio
+ * pilot/pkg/features/ambient.go, default off) first applies, at its HBONE termination, the policies a workload
+ * with its labels would take, built as TCP rules (istio/istio pilot/pkg/networking/core/listener_waypoint.go,
+ * pilot/pkg/networking/plugin/authz/authorization.go NewWaypointTerminationBuilder: IsWaypoint false,
+ * BuildTCPRulesAsHTTPFilter).
  */
 function authorizeEnvoy(config: AuthzConfig, matcher: PolicyMatcher, request: AuthzRequest, pod: KubeObject | undefined): Verdict {
+  if (pod && !request.caller.mtls) {
+    // istio/istio pilot/pkg/security/authn/policy_applier.go
+    const mtls = sidecarMtls(config.peerAuthentications, pod, request.port, config.rootNamespace);
+    if (mtls.mode === 'STRICT') {
+      const verdict = envoyLayer(config, matcher, request, !request.http, true);
+      return {
+        decision: 'deny',
+        decidedBy: {policy: refOf(mtls.from!), action: 'DENY', kind: 'PeerAuthentication'},
+        reason: `plaintext refused by STRICT mTLS (PeerAuthentication ${key(refOf(mtls.from!))}, port ${request.port})`,
+        ignored: verdict.ignored,
+      };
+    }
+  }
+  if (matcher.isWaypoint && config.features?.layeredWaypointAuthorizationPolicies) {
+    const termination = envoyLayer(config, {...matcher, isWaypoint: false, service: undefined}, request, true, false);
+    const service = envoyLayer(config, matcher, request, !request.http, true);
+    if (termination.decision === 'deny') {
+      return {...termination, reason: `at the waypoint's HBONE termination (layered policies): ${termination.reason}`, ignored: [...termination.ignored, ...service.ignored]};
+    }
+    return {...service, ignored: [...termination.ignored, ...service.ignored]};
+  }
+  return envoyLayer(config, matcher, request, !request.http, true);
+}
+
+/**
+ * One Envoy authorization layer. Order of the filters istiod builds (istio/istio
+ * pilot/pkg/networking/core/listener_waypoint.go buildWaypointHTTPFilters, pilot/pkg/networking/core/networkfilter.go;
+ * pilot/pkg/security/authz/builder/builder.go build): CUSTOM (ext_authz, asked only for requests its rules
+ * match), then DENY, then ALLOW; AUDIT only logs and dry-run policies are shadow rules. A policy with
+ * `rules: []` never matches (builder.go rbacPolicyMatchNever): as an ALLOW it still makes the workload deny
+ * whatever no other ALLOW matches; as a DENY it denies nothing. A rule with no from/to/when matches everything
+ * (model.go: "any" permission and principal).
+ */
+function envoyLayer(config: AuthzConfig, matcher: PolicyMatcher, request: AuthzRequest, forTCP: boolean, withCustom: boolean): Verdict {
   const ignored: Verdict['ignored'] = [];
-  const forTCP = !request.http;
   const buckets: Record<EnvoyAction, Built[]> = {CUSTOM: [], DENY: [], ALLOW: []};
   for (const policy of listAuthorizationPolicies(config.authorizationPolicies, matcher)) {
     const ref = refOf(policy);
     const action = String(policy.spec?.action ?? 'ALLOW');
+    if (action === 'CUSTOM' && !withCustom) continue;
     if (isDryRun(policy)) {
       ignored.push({policy: ref, why: 'istio.io/dry-run: shadow rules, logged only'});
       continue;
@@ -96,19 +130,6 @@ function authorizeEnvoy(config: AuthzConfig, matcher: PolicyMatcher, request: Au
     const skipped = compiled.flatMap((c, i) => (c.kind === 'skipped' ? [`rule ${i}: ${c.why}`] : []));
     if (skipped.length) ignored.push({policy: ref, why: `rules never match${forTCP ? ' on a TCP connection' : ''}: ${skipped.join('; ')}`});
     buckets[action].push({policy, compiled});
-  }
-
-  if (pod && !request.caller.mtls) {
-    // mTLS is settled before any HTTP filter runs. istio/istio pilot/pkg/security/authn/policy_applier.go
-    const mtls = sidecarMtls(config.peerAuthentications, pod, request.port, config.rootNamespace);
-    if (mtls.mode === 'STRICT') {
-      return {
-        decision: 'deny',
-        decidedBy: {policy: refOf(mtls.from!), action: 'DENY', kind: 'PeerAuthentication'},
-        reason: `plaintext refused by STRICT mTLS (PeerAuthentication ${key(refOf(mtls.from!))}, port ${request.port})`,
-        ignored,
-      };
-    }
   }
 
   const req = envoyRequest(request);
