@@ -73,6 +73,7 @@ interface Row {
   /** Names of policies expected in `ignored`. */
   ignored?: string[];
   features?: AuthzConfig['features'];
+  mesh?: Pick<AuthzConfig, 'trustDomain' | 'trustDomainAliases'>;
 }
 
 const allowPrincipal = (p: string) => ap('allow', `  selector: {matchLabels: {app: reviews}}\n  rules:\n  - from:\n    - source: {principals: ["${p}"]}`);
@@ -92,6 +93,32 @@ const rows: Row[] = [
     point: sidecar(),
     request: req({...frontend, trustDomain: 'corp.example'}),
     decision: 'deny',
+  },
+  {
+    name: 'sidecar: a cluster.local principal is rewritten to the mesh trust domain',
+    cluster: allowPrincipal('cluster.local/ns/web/sa/frontend'),
+    point: sidecar(),
+    request: req(),
+    decision: 'allow',
+    decidedBy: 'shop/allow#0',
+    mesh: {trustDomain: 'corp.example'},
+  },
+  {
+    name: 'ztunnel: no trust domain rewriting',
+    cluster: allowPrincipal('cluster.local/ns/web/sa/frontend'),
+    point: ztunnel(),
+    request: req(),
+    decision: 'deny',
+    mesh: {trustDomain: 'corp.example'},
+  },
+  {
+    name: 'sidecar: trust domain aliases are accepted',
+    cluster: allowPrincipal('old.example/ns/web/sa/frontend'),
+    point: sidecar(),
+    request: req(),
+    decision: 'allow',
+    decidedBy: 'shop/allow#0',
+    mesh: {trustDomain: 'corp.example', trustDomainAliases: ['old.example']},
   },
   {
     name: 'sidecar: DENY notPrincipals matches plaintext',
@@ -728,7 +755,7 @@ function decidedByText(v: Verdict): string | undefined {
 
 for (const row of rows) {
   test(row.name, () => {
-    const verdict = authorize({...config(row.cluster), features: row.features}, row.point, row.request);
+    const verdict = authorize({...config(row.cluster), features: row.features, ...row.mesh}, row.point, row.request);
     assert.equal(verdict.decision, row.decision, verdict.reason);
     assert.equal(decidedByText(verdict), row.decidedBy, verdict.reason);
     assert.deepEqual(verdict.ignored.map(i => i.policy.name).sort(), [...(row.ignored ?? [])].sort());

@@ -67,6 +67,10 @@ export interface AuthzConfig {
   rootNamespace: string;
   /** Namespace labels, for policies whose rules name namespaces by label (none today) and for waypoint binding. */
   namespaces?: KubeObject[];
+  /** meshConfig.trustDomain (default `cluster.local`): callers' default trust domain, and what sidecars rewrite principals to. */
+  trustDomain?: string;
+  /** meshConfig.trustDomainAliases: further trust domains sidecars and waypoints accept in principals. */
+  trustDomainAliases?: string[];
   /** istiod feature flags that change what is enforced; each absent one takes istiod's default. */
   features?: {
     /**

@@ -277,13 +277,52 @@ function compileField(f: Field, forTCP: boolean, action: EnvoyAction): Cond[] {
   return out;
 }
 
+/**
+ * The principals an Envoy really checks: a principal naming `cluster.local` or one of the mesh's trust domains
+ * (trust domain, then aliases) is expanded to each of them; `*` trust domains and other shapes stay.
+ * istio/istio pilot/pkg/security/trustdomain/bundle.go (ReplaceTrustDomainAliases), util.go (stringMatch).
+ */
+export function replaceTrustDomainAliases(principals: string[], bundle: string[]): string[] {
+  const prefixMatch = (a: string, pattern: string) => pattern.endsWith('*') && a.startsWith(pattern.slice(0, -1));
+  const suffixMatch = (a: string, pattern: string) => pattern.startsWith('*') && a.endsWith(pattern.slice(1));
+  const out: string[] = [];
+  const add = (p: string) => {
+    if (!out.includes(p)) out.push(p);
+  };
+  for (const principal of principals) {
+    const parts = principal.split('/');
+    if (parts.length !== 5 || parts[0] === '*') {
+      out.push(principal);
+      continue;
+    }
+    const td = parts[0];
+    const known = bundle.some(s => td === s || s === '*' || prefixMatch(td, s) || prefixMatch(s, td) || suffixMatch(td, s) || suffixMatch(s, td));
+    if (!known && td !== 'cluster.local') {
+      out.push(principal);
+      continue;
+    }
+    const replaced: string[] = [];
+    for (const bundleTd of bundle) {
+      const p = suffixMatch(bundleTd, td) ? principal : [bundleTd, ...parts.slice(1)].join('/');
+      if (!replaced.includes(p)) replaced.push(p);
+    }
+    replaced.forEach(add);
+  }
+  return out;
+}
+
+/** trustDomains values naming a trust domain of the mesh become all of them (bundle.go ExpandTrustDomainAliases). */
+export function expandTrustDomainAliases(values: string[], bundle: string[]): string[] {
+  return [...new Set(values.flatMap(v => (bundle.includes(v) ? bundle : [v])))];
+}
+
 export type CompiledRule = {kind: 'rule'; matches: Cond} | {kind: 'skipped'; why: string};
 
 /**
  * Build one rule as istiod does for an Envoy filter chain (HTTP when `forTCP` is false). `skipped` is a rule
  * istiod leaves out of the filter: it can never match (invalid, or HTTP-only fields in an ALLOW on TCP).
  */
-export function compileRule(rule: any, policyNamespace: string, forTCP: boolean, action: EnvoyAction): CompiledRule {
+export function compileRule(rule: any, policyNamespace: string, forTCP: boolean, action: EnvoyAction, trustDomains: string[] = ['cluster.local']): CompiledRule {
   const basePermission: Field[] = [];
   const basePrincipal: Field[] = [];
   for (const when of Array.isArray(rule?.when) ? rule.when : []) {
@@ -346,6 +385,19 @@ export function compileRule(rule: any, policyNamespace: string, forTCP: boolean,
     ]);
   }
   if (permissions.length === 0) permissions.push(basePermission);
+
+  // Model.MigrateTrustDomain (model.go): principals and trustDomains follow the mesh's trust domains. The
+  // fields are copied: the `when` ones are shared by every entry.
+  const migrate = (list: Field[][]) =>
+    list.map(fields =>
+      fields.map(f => {
+        if (f.key === 'source.principal') return {...f, values: replaceTrustDomainAliases(f.values, trustDomains), notValues: replaceTrustDomainAliases(f.notValues, trustDomains)};
+        if (f.key === 'source.trustDomain') return {...f, values: expandTrustDomainAliases(f.values, trustDomains), notValues: expandTrustDomainAliases(f.notValues, trustDomains)};
+        return f;
+      }),
+    );
+  const migrated = migrate(principals);
+  principals.splice(0, principals.length, ...migrated);
 
   try {
     // Each entry is the AND of its fields; an entry with none is "any" (generatePermission/generatePrincipal).

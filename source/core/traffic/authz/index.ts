@@ -40,11 +40,11 @@ export const authorize: Authorize = (config, point, request) => {
   }
 };
 
-function envoyRequest(request: AuthzRequest): EnvoyRequest {
+function envoyRequest(config: AuthzConfig, request: AuthzRequest): EnvoyRequest {
   const c = request.caller;
   return {
     // The authenticated peer: the URI SAN of the client certificate, only over mutual TLS.
-    principal: c.mtls && c.serviceAccount ? `spiffe://${c.trustDomain ?? DEFAULT_TRUST_DOMAIN}/ns/${c.namespace}/sa/${c.serviceAccount}` : undefined,
+    principal: c.mtls && c.serviceAccount ? `spiffe://${c.trustDomain ?? config.trustDomain ?? DEFAULT_TRUST_DOMAIN}/ns/${c.namespace}/sa/${c.serviceAccount}` : undefined,
     sourceIp: c.ip,
     remoteIp: c.remoteIp ?? c.ip,
     destinationIp: request.destinationIp,
@@ -126,13 +126,14 @@ function envoyLayer(config: AuthzConfig, matcher: PolicyMatcher, request: AuthzR
       continue;
     }
     const rules: unknown[] = Array.isArray(policy.spec?.rules) ? policy.spec.rules : [];
-    const compiled = rules.map(rule => compileRule(rule ?? {}, ref.namespace, forTCP, action));
+    const bundle = [config.trustDomain ?? DEFAULT_TRUST_DOMAIN, ...(config.trustDomainAliases ?? [])];
+    const compiled = rules.map(rule => compileRule(rule ?? {}, ref.namespace, forTCP, action, bundle));
     const skipped = compiled.flatMap((c, i) => (c.kind === 'skipped' ? [`rule ${i}: ${c.why}`] : []));
     if (skipped.length) ignored.push({policy: ref, why: `rules never match${forTCP ? ' on a TCP connection' : ''}: ${skipped.join('; ')}`});
     buckets[action].push({policy, compiled});
   }
 
-  const req = envoyRequest(request);
+  const req = envoyRequest(config, request);
   const first = (list: Built[]) => {
     for (const b of list) {
       const rule = matchingRule(b.compiled, req);
@@ -212,7 +213,8 @@ function authorizeZtunnel(config: AuthzConfig, pod: KubeObject, request: AuthzRe
   // Behind a waypoint, ztunnel sees the waypoint's identity and address, not the caller's.
   const caller: Caller = viaWaypoint ? {namespace: viaWaypoint.namespace, serviceAccount: viaWaypoint.serviceAccount, trustDomain: request.caller.trustDomain, mtls: true} : request.caller;
   const conn: ZConnection = {
-    srcIdentity: caller.mtls && caller.serviceAccount ? {trustDomain: caller.trustDomain ?? DEFAULT_TRUST_DOMAIN, namespace: caller.namespace, serviceAccount: caller.serviceAccount} : undefined,
+    // istiod hands ztunnel principals as written: no trust-domain rewriting (authorization.go stringToMatch).
+    srcIdentity: caller.mtls && caller.serviceAccount ? {trustDomain: caller.trustDomain ?? config.trustDomain ?? DEFAULT_TRUST_DOMAIN, namespace: caller.namespace, serviceAccount: caller.serviceAccount} : undefined,
     srcIp: caller.ip,
     dstIp: request.destinationIp,
     dstPort: request.port,
