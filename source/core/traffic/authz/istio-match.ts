@@ -40,6 +40,11 @@ export function parseBool(value: string | undefined): boolean {
  */
 export const L4_WHEN_KEYS: ReadonlySet<string> = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
 
+/** Source fields ztunnel cannot enforce: istio/istio pilot/pkg/serviceregistry/ambient/authorization.go (httpSources). */
+export const HTTP_SOURCE_FIELDS: readonly string[] = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
+/** Operation fields ztunnel cannot enforce: authorization.go (httpOperations). */
+export const HTTP_OPERATION_FIELDS: readonly string[] = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
+
 /** labels.Instance.SubsetOf: every selector label is on the workload (an empty selector selects all). */
 export function labelsSubset(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   return Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);

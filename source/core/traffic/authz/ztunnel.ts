@@ -1,5 +1,5 @@
 import type {KubeObject} from '../../../kube/client.ts';
-import {cidrContains, L4_WHEN_KEYS, labelsSubset, parseBool, parseCidr} from './istio-match.ts';
+import {cidrContains, HTTP_OPERATION_FIELDS, HTTP_SOURCE_FIELDS, L4_WHEN_KEYS, labelsSubset, parseBool, parseCidr} from './istio-match.ts';
 import {modeOf, type MtlsMode} from './peer-authn.ts';
 import {sortByCreation, targetRefsOf} from './select.ts';
 
@@ -114,8 +114,6 @@ function stringToIP(values: unknown): ZAddress[] {
   });
 }
 
-const HTTP_OPERATIONS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-const HTTP_SOURCES = ['remoteIpBlocks', 'notRemoteIpBlocks', 'requestPrincipals', 'notRequestPrincipals'];
 const nonEmpty = (v: unknown) => Array.isArray(v) && v.length > 0;
 
 /** authorization.go handleRule: `to` clause, then `from` clause, then one clause per `when`; an ALLOW rule with an HTTP attribute is dropped. */
@@ -125,7 +123,7 @@ function handleRule(action: ZAction, rule: any, ruleNamespace: string): {rules?:
   const toMatches: ZMatch[] = [];
   for (const to of Array.isArray(rule?.to) ? rule.to : []) {
     const op = to?.operation ?? {};
-    const problems = HTTP_OPERATIONS.filter(k => nonEmpty(op[k]));
+    const problems = HTTP_OPERATION_FIELDS.filter(k => nonEmpty(op[k]));
     if (problems.length) l7 = true;
     problems.forEach(p => http.add(p));
     toMatches.push({...emptyMatch(), destinationPorts: stringToPort(op.ports), notDestinationPorts: stringToPort(op.notPorts)});
@@ -133,7 +131,7 @@ function handleRule(action: ZAction, rule: any, ruleNamespace: string): {rules?:
   const fromMatches: ZMatch[] = [];
   for (const from of Array.isArray(rule?.from) ? rule.from : []) {
     const s = from?.source ?? {};
-    const problems = HTTP_SOURCES.filter(k => nonEmpty(s[k]));
+    const problems = HTTP_SOURCE_FIELDS.filter(k => nonEmpty(s[k]));
     if (problems.length) l7 = true;
     problems.forEach(p => http.add(p));
     // trustDomains/notTrustDomains are neither converted nor flagged (as istiod does).
