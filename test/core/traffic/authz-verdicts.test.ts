@@ -472,6 +472,13 @@ const rows: Row[] = [
     decision: 'allow',
   },
   {
+    name: 'sidecar: DISABLE leaves RBAC without a peer identity',
+    cluster: pa('default', `  mtls: {mode: DISABLE}`) + allowPrincipal('cluster.local/ns/web/sa/frontend'),
+    point: sidecar(),
+    request: req(),
+    decision: 'deny',
+  },
+  {
     name: 'sidecar: port-level PERMISSIVE on the target port',
     cluster: pa('default', `  mtls: {mode: STRICT}`) + pa('reviews', `  selector: {matchLabels: {app: reviews}}\n  portLevelMtls:\n    9080: {mode: PERMISSIVE}`),
     point: sidecar(),

@@ -33,7 +33,8 @@ export const authorize: Authorize = (config, point, request) => {
     case 'sidecar':
       return authorizeEnvoy(config, podMatcher(point.pod, config.rootNamespace), request, point.pod);
     case 'waypoint':
-      // PeerAuthentication is not checked here: a waypoint only accepts HBONE (mutual TLS) from the mesh.
+      // PeerAuthentication is not checked here: a waypoint is reached over HBONE, always mutual TLS
+      // (istio/istio pilot/pkg/networking/core/listener_waypoint.go, the connect_terminate listener).
       return authorizeEnvoy(config, waypointMatcher(point.waypoint, point.service, config.rootNamespace), request, undefined);
     case 'ztunnel':
       return authorizeZtunnel(config, point.pod, request, point.viaWaypoint);
@@ -43,7 +44,9 @@ export const authorize: Authorize = (config, point, request) => {
 function envoyRequest(config: AuthzConfig, request: AuthzRequest): EnvoyRequest {
   const c = request.caller;
   return {
-    // The authenticated peer: the URI SAN of the client certificate, only over mutual TLS.
+    // The authenticated peer: the URI SAN of the client certificate, only over mutual TLS (principal
+    // matchers are `authenticated` ones: istio/istio pilot/pkg/security/authz/model/generator.go principalAuthenticated).
+    // A caller without service account has no identity Istio policies can name.
     principal: c.mtls && c.serviceAccount ? `spiffe://${c.trustDomain ?? config.trustDomain ?? DEFAULT_TRUST_DOMAIN}/ns/${c.namespace}/sa/${c.serviceAccount}` : undefined,
     sourceIp: c.ip,
     remoteIp: c.remoteIp ?? c.ip,
@@ -73,10 +76,16 @@ interface Built {
  * BuildTCPRulesAsHTTPFilter).
  */
 function authorizeEnvoy(config: AuthzConfig, matcher: PolicyMatcher, request: AuthzRequest, pod: KubeObject | undefined): Verdict {
-  if (pod && !request.caller.mtls) {
+  if (pod) {
     // istio/istio pilot/pkg/security/authn/policy_applier.go
     const mtls = sidecarMtls(config.peerAuthentications, pod, request.port, config.rootNamespace);
-    if (mtls.mode === 'STRICT') {
+    if (mtls.mode === 'DISABLE' && request.caller.mtls) {
+      // A DISABLE port has only plaintext filter chains (pilot/pkg/networking/core/listener_inbound.go) and
+      // auto mTLS clients send it plaintext (pilot/pkg/networking/core/cluster_tls.go): RBAC sees no peer identity.
+      const verdict = authorizeEnvoy(config, matcher, {...request, caller: {...request.caller, mtls: false}}, pod);
+      return {...verdict, reason: `${verdict.reason} (mTLS DISABLE on port ${request.port}: no peer identity)`};
+    }
+    if (mtls.mode === 'STRICT' && !request.caller.mtls) {
       const verdict = envoyLayer(config, matcher, request, !request.http, true);
       return {
         decision: 'deny',
@@ -210,7 +219,8 @@ function authorizeZtunnel(config: AuthzConfig, pod: KubeObject, request: AuthzRe
     if (converted) entries.push({authorization: converted, policy: refOf(pa.converted), kind: 'PeerAuthentication'});
   }
 
-  // Behind a waypoint, ztunnel sees the waypoint's identity and address, not the caller's.
+  // Behind a waypoint, ztunnel sees the waypoint's identity (the HBONE peer certificate) and address, not the
+  // caller's; plaintext reaches it without identity (istio/ztunnel src/proxy/inbound.rs, inbound_passthrough.rs).
   const caller: Caller = viaWaypoint ? {namespace: viaWaypoint.namespace, serviceAccount: viaWaypoint.serviceAccount, trustDomain: request.caller.trustDomain, mtls: true} : request.caller;
   const conn: ZConnection = {
     // istiod hands ztunnel principals as written: no trust-domain rewriting (authorization.go stringToMatch).
