@@ -412,6 +412,8 @@ function base64(bytes: number[]): string {
   return out;
 }
 
+const ADDRESS_FIELDS = new Set(['sourceIps', 'notSourceIps', 'destinationIps', 'notDestinationIps']);
+
 /**
  * The policy as istiod's goldens print it (protomarshal.ToYAML): empty lists, an empty namespace, default
  * enums (scope GLOBAL, action ALLOW) and dryRun false are left out; addresses are base64.
@@ -421,7 +423,7 @@ export function protoShape(policy: ZAuthorization): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(m) as Array<[string, unknown[]]>) {
       if (v.length === 0) continue;
-      out[k] = k.toLowerCase().endsWith('ips') ? (v as ZAddress[]).map(a => ({address: base64(a.bytes), length: a.length})) : v;
+      out[k] = ADDRESS_FIELDS.has(k) ? (v as ZAddress[]).map(a => ({address: base64(a.bytes), length: a.length})) : v;
     }
     return out;
   };
