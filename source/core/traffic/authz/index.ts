@@ -98,10 +98,9 @@ function authorizeEnvoy(config: AuthzConfig, matcher: PolicyMatcher, request: Au
   if (matcher.isWaypoint && config.features?.layeredWaypointAuthorizationPolicies) {
     const termination = envoyLayer(config, {...matcher, isWaypoint: false, service: undefined}, request, true, false);
     const service = envoyLayer(config, matcher, request, !request.http, true);
-    if (termination.decision === 'deny') {
-      return {...termination, reason: `at the waypoint's HBONE termination (layered policies): ${termination.reason}`, ignored: [...termination.ignored, ...service.ignored]};
-    }
-    return {...service, ignored: [...termination.ignored, ...service.ignored]};
+    const ignored = [...termination.ignored, ...service.ignored].filter((e, i, all) => all.findIndex(o => key(o.policy) === key(e.policy) && o.why === e.why) === i);
+    if (termination.decision === 'deny') return {...termination, reason: `at the waypoint's HBONE termination (layered policies): ${termination.reason}`, ignored};
+    return {...service, ignored};
   }
   return envoyLayer(config, matcher, request, !request.http, true);
 }
