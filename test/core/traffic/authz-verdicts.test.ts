@@ -684,6 +684,24 @@ const rows: Row[] = [
     decision: 'deny',
     decidedBy: 'pa:shop/reviews',
   },
+  // istiod's convertPeerAuthentication skips a STRICT port when the mesh is STRICT and the namespace sets
+  // nothing, without looking at the workload's own PERMISSIVE: ztunnel then accepts plaintext on that port,
+  // where a sidecar refuses it.
+  {
+    name: 'sidecar: mesh STRICT, workload PERMISSIVE with a STRICT port: refused on that port',
+    cluster: pa('mesh', `  mtls: {mode: STRICT}`, inNs(ROOT)) + pa('reviews', `  selector: {matchLabels: {app: reviews}}\n  mtls: {mode: PERMISSIVE}\n  portLevelMtls:\n    9090: {mode: STRICT}`),
+    point: sidecar(),
+    request: req(plaintext, 9090),
+    decision: 'deny',
+    decidedBy: 'pa:shop/reviews',
+  },
+  {
+    name: 'ztunnel: mesh STRICT, workload PERMISSIVE with a STRICT port: accepted (istiod skips the port)',
+    cluster: pa('mesh', `  mtls: {mode: STRICT}`, inNs(ROOT)) + pa('reviews', `  selector: {matchLabels: {app: reviews}}\n  mtls: {mode: PERMISSIVE}\n  portLevelMtls:\n    9090: {mode: STRICT}`),
+    point: ztunnel(),
+    request: req(plaintext, 9090),
+    decision: 'allow',
+  },
   // --- waypoint ---------------------------------------------------------------------------------------------
   {
     name: 'waypoint: targetRefs Gateway, L7 rule',
