@@ -1,4 +1,6 @@
 import type {KubeObject} from '../kube/client.ts';
+import {HTTP_OPERATION_FIELDS, HTTP_SOURCE_FIELDS, L4_WHEN_KEYS, parseBool} from './traffic/authz/istio-match.ts';
+import {targetRefsOf} from './traffic/authz/select.ts';
 
 /**
  * How an AuthorizationPolicy fares once its workloads lose their sidecars and only ztunnel enforces it.
@@ -57,11 +59,10 @@ export interface PolicyLayerAnalysis {
 }
 
 const L4_SOURCE = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'serviceAccounts', 'notServiceAccounts', 'ipBlocks', 'notIpBlocks'];
-const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
+const L7_SOURCE = HTTP_SOURCE_FIELDS;
 const L4_OPERATION = ['ports', 'notPorts'];
-const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-/** Every other `when` key (request.*, remote.ip, connection.sni, source.serviceAccount, ...) needs a waypoint. */
-const L4_WHEN_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+const L7_OPERATION = HTTP_OPERATION_FIELDS;
+/* Every `when` key outside L4_WHEN_KEYS (request.*, remote.ip, connection.sni, source.serviceAccount, ...) needs a waypoint. */
 
 /** One entry of a clause (a source, an operation, or a when condition) after the L7 parts are removed. */
 interface Entry {
@@ -103,7 +104,7 @@ export function analyzeAuthorizationPolicy(policy: KubeObject, rootNamespace = '
 
 /** Attached with targetRefs (or the older targetRef) rather than selecting pods. */
 export function hasTargetRefs(spec: {targetRef?: unknown; targetRefs?: unknown} | undefined): boolean {
-  return Boolean(spec?.targetRef || (Array.isArray(spec?.targetRefs) && spec.targetRefs.length > 0));
+  return targetRefsOf(spec).length > 0;
 }
 
 /** Where a policy applies: attached by targetRefs, selected pods, its namespace, or the whole mesh. */
@@ -116,7 +117,7 @@ export function attachmentOf(policy: KubeObject, rootNamespace: string): PolicyA
 
 function scanRule(rule: any, path: string): RuleScan {
   const scan: RuleScan = {l7: [], review: [], clauses: []};
-  const lists: Array<[string, string, string[], string[]]> = [
+  const lists: Array<[string, string, readonly string[], readonly string[]]> = [
     ['from', 'source', L4_SOURCE, L7_SOURCE],
     ['to', 'operation', L4_OPERATION, L7_OPERATION],
   ];
@@ -185,10 +186,6 @@ function isSet(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
-/** Go's strconv.ParseBool, which istiod uses for the annotation. */
-function parseBool(value: string | undefined): boolean {
-  return ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value ?? '');
-}
 
 /**
  * Whether the root namespace holds a policy for every waypoint (targetRefs GatewayClass istio-waypoint):

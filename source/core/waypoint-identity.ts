@@ -1,4 +1,5 @@
 import type {KubeObject} from '../kube/client.ts';
+import {istioStringMatch} from './traffic/authz/istio-match.ts';
 
 /**
  * Who an L4 AuthorizationPolicy sees once its namespace has a waypoint. Traffic that went through the
@@ -39,13 +40,8 @@ const objectOr = (value: unknown): Source => (value && typeof value === 'object'
 /** A list field as a list: an object of an unexpected shape reads as empty instead of throwing. */
 const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
 
-/** Istio's string match: exact, `prefix*`, `*suffix`, or `*` for any value. */
-export function istioStringMatch(pattern: string, value: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
-  if (pattern.endsWith('*')) return value.startsWith(pattern.slice(0, -1));
-  return pattern === value;
-}
+/** Istio's string match: exact, `prefix*`, `*suffix`, or `*` for any value (shared with the traffic model). */
+export {istioStringMatch};
 
 function and(...matches: Match[]): Match {
   if (matches.includes('no')) return 'no';

@@ -18,6 +18,13 @@ export interface Caller {
   ip?: string;
   /** JWT principal (`iss/sub`) when the request carries a token a RequestAuthentication accepts. */
   requestPrincipal?: string;
+  /**
+   * The original client address (`remote.ip`, `remoteIpBlocks`), as Envoy derives it from X-Forwarded-For or
+   * the PROXY protocol; `ip` when absent.
+   */
+  remoteIp?: string;
+  /** Claims of the accepted JWT (`request.auth.claims[...]`; `aud` and `azp` for audiences and presenter). */
+  claims?: Record<string, unknown>;
 }
 
 /** The HTTP attributes of a request; absent for a plain TCP connection. */
@@ -34,6 +41,10 @@ export interface AuthzRequest {
   /** The port the enforcement point sees: the pod's target port for sidecar and ztunnel, the Service port at a waypoint. */
   port: number;
   http?: HttpAttributes;
+  /** The destination address the enforcement point sees (`destination.ip`). */
+  destinationIp?: string;
+  /** The TLS server name of the connection (`connection.sni`). */
+  sni?: string;
 }
 
 /** Where a request is checked. */
@@ -56,6 +67,18 @@ export interface AuthzConfig {
   rootNamespace: string;
   /** Namespace labels, for policies whose rules name namespaces by label (none today) and for waypoint binding. */
   namespaces?: KubeObject[];
+  /** meshConfig.trustDomain (default `cluster.local`): callers' default trust domain, and what sidecars rewrite principals to. */
+  trustDomain?: string;
+  /** meshConfig.trustDomainAliases: further trust domains sidecars and waypoints accept in principals. */
+  trustDomainAliases?: string[];
+  /** istiod feature flags that change what is enforced; each absent one takes istiod's default. */
+  features?: {
+    /**
+     * ENABLE_LAYERED_WAYPOINT_AUTHORIZATION_POLICIES (default false): a waypoint also enforces, as L4 rules at its
+     * HBONE termination, the policies that select its pods the way a workload's are selected.
+     */
+    layeredWaypointAuthorizationPolicies?: boolean;
+  };
 }
 
 export type PolicyRef = {namespace: string; name: string};
@@ -64,7 +87,13 @@ export interface Verdict {
   /** `custom` when a CUSTOM (external authorizer) policy decides: the model cannot know its answer. */
   decision: 'allow' | 'deny' | 'custom';
   /** The policy and rule that decided; absent when no policy applied (allow by default). */
-  decidedBy?: {policy: PolicyRef; action: 'ALLOW' | 'DENY' | 'CUSTOM'; rule?: number};
+  decidedBy?: {
+    policy: PolicyRef;
+    action: 'ALLOW' | 'DENY' | 'CUSTOM';
+    rule?: number;
+    /** The kind of `policy`; AuthorizationPolicy when absent. A PeerAuthentication decides with action DENY. */
+    kind?: 'AuthorizationPolicy' | 'PeerAuthentication';
+  };
   /** Why, for people: "no ALLOW rule matches", "DENY rule 0 of ns/p matches", "plaintext refused by STRICT mTLS". */
   reason: string;
   /** Policies that select this point but enforce nothing here (dry-run, AUDIT, L7 rules ztunnel drops, ...). */
