@@ -136,6 +136,8 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
     }
     case 'update':
     case 'label': {
+      // A pod is replaced by its controller at any time; its successor comes from the (labelled) template.
+      if (!live && t.kind === 'Pod') return true;
       if (!live) throw new ApplyStopped(`${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} no longer exists. ${replan(op.namespace)}`, op.namespace, op.id);
       const patch = mergePatchBetween(ownedParts(op.before), ownedParts(op.after));
       if (agreesAt(patch, ownedParts(live), ownedParts(op.after))) return true;

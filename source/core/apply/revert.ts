@@ -151,6 +151,8 @@ async function revertOne(op: OperationRecord, deps: RevertDeps): Promise<'revert
   // ever reaching `reverted`, so the next apply resumed the stale plan instead of planning afresh.
   const landed = live ? agreesAt(changed, ownedParts(live), ownedParts(after)) : false;
   if (op.status !== 'done' && !landed) return 'reverted';
+  // A pod gone since (replaced by its controller, or finished) has nothing left to put back.
+  if (!live && t.kind === 'Pod') return 'reverted';
   if (!live) {
     if (!(await conflict(op, undefined, `${where} was deleted by someone else after ambient-migrate changed it`, deps))) return 'skipped';
     if (before) await client.create(kind, before, options);

@@ -18,6 +18,38 @@ function withLabels(namespace: KubeObject, change: Record<string, string | null>
   return {...namespace, metadata: {...namespace.metadata, labels}};
 }
 
+/** `sidecar.istio.io/inject: "false"` on a pod template or a pod, as a label or an annotation. */
+function optsOut(meta: {labels?: Record<string, string>; annotations?: Record<string, string>} | undefined): boolean {
+  return meta?.labels?.[INJECT_OVERRIDE] === 'false' || meta?.annotations?.[INJECT_OVERRIDE] === 'false';
+}
+
+const OUT_OF_MESH = {[DATAPLANE_LABEL]: 'none'};
+
+/**
+ * Pods that opted out of sidecar injection are out of the mesh today, and would be enrolled in ambient
+ * mode by the namespace label: istio-cni redirects every pod of an ambient namespace that has no sidecar
+ * unless the pod itself says `istio.io/dataplane-mode=none`; it never reads `sidecar.istio.io/inject`
+ * (istio/istio cni/pkg/util/podutil.go, PodRedirectionEnabled). So before the namespace is enrolled, the
+ * running pods get that label (no restart) and their workloads' pod templates too (so later pods keep it).
+ */
+function keepOptedOutPodsOut(namespace: string, workloads: KubeObject[], pods: KubeObject[]): Operation[] {
+  const ops: Operation[] = [];
+  for (const workload of [...workloads].sort((a, b) => byCodeUnits(`${a.kind}/${a.metadata.name}`, `${b.kind}/${b.metadata.name}`))) {
+    const template = workload.spec?.template?.metadata;
+    if (!optsOut(template) || template?.labels?.[DATAPLANE_LABEL] === 'none' || workload.metadata.labels?.[WAYPOINT_MANAGED_LABEL]) continue;
+    const next = structuredClone(workload);
+    next.spec.template.metadata.labels = {...(next.spec.template.metadata.labels ?? {}), ...OUT_OF_MESH};
+    ops.push(operation(namespace, 'enroll', 'update', targetOf(workload), workload, next, `its pods opted out of the mesh (${INJECT_OVERRIDE}: "false"); ${DATAPLANE_LABEL}=none keeps them out of ambient mode too`));
+  }
+  for (const pod of [...pods].sort((a, b) => byCodeUnits(a.metadata.name, b.metadata.name))) {
+    if (!isLive(pod) || hasSidecar(pod) || isMeshInfrastructure(pod) || pod.metadata.labels?.[DATAPLANE_LABEL] === 'none') continue;
+    if (!optsOut(pod.metadata)) continue;
+    const next = {...pod, metadata: {...pod.metadata, labels: {...(pod.metadata.labels ?? {}), ...OUT_OF_MESH}}};
+    ops.push(operation(namespace, 'enroll', 'label', targetOf(pod), pod, next, `it opted out of the mesh (${INJECT_OVERRIDE}: "false"); ${DATAPLANE_LABEL}=none keeps it out of ambient mode when the namespace is enrolled`));
+  }
+  return ops;
+}
+
 /**
  * The namespace steps of the guide, in its strict order (§1.4): activate the waypoint, enroll, remove
  * injection (namespace labels and pod-template overrides), then restart. Each label operation starts
@@ -35,6 +67,7 @@ export function planEnablement(input: {namespace: KubeObject; waypoint: boolean;
     current = next;
   };
   if (input.waypoint) label('use-waypoint', {[USE_WAYPOINT_LABEL]: WAYPOINT_NAME}, 'send the namespace\'s Service traffic through its waypoint');
+  ops.push(...keepOptedOutPodsOut(name, input.workloads, input.pods));
   label('enroll', {[DATAPLANE_LABEL]: 'ambient'}, 'enroll the namespace in ambient mode (pods with sidecars keep them until restarted)');
   label('remove-injection', {[INJECTION_LABEL]: null, [REVISION_LABEL]: null}, 'stop injecting sidecars into new pods');
 

@@ -13,7 +13,7 @@ import {byCodeUnits, operation, targetOf} from './objects.ts';
 import {planPolicies} from './policies.ts';
 import {destinationRuleCleanup, objectKey, planRouting, routeAnalysis, subsetRoutedServices} from './routing.ts';
 import {STEPS, type Operation, type Plan} from './types.ts';
-import {waypointGateway} from './waypoint.ts';
+import {namespaceRevision, waypointGateway} from './waypoint.ts';
 
 export type Refusal = {namespace: string; reason: 'unknown' | 'blocked' | 'done' | 'system'; message: string};
 
@@ -73,10 +73,11 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     const ops: Operation[] = [];
     const waypoint = state.readiness === 'needs-waypoint';
     const workloads = [...ctx.inNamespace('deployment', name), ...ctx.inNamespace('statefulSet', name), ...ctx.inNamespace('daemonSet', name)];
+    const namespaceObject = namespaceObjects.get(name)!;
     if (waypoint) {
       const existing = ctx.inNamespace('gateway', name).find(g => g.metadata.name === 'waypoint');
       if (!existing) {
-        const gateway = waypointGateway(name, ctx.controlPlanes[0]?.revision);
+        const gateway = waypointGateway(name, namespaceRevision(namespaceObject));
         ops.push(operation(name, 'waypoint', 'create', targetOf(gateway), null, gateway, 'a waypoint enforces the L7 policies and routes of this namespace'));
       }
       const policies = planPolicies({
@@ -105,7 +106,6 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     } else {
       perNamespace.set(name, {ops, meshRoutes: []});
     }
-    const namespaceObject = namespaceObjects.get(name)!;
     // Pods still Terminating count here: mid-rollout (a Recreate, a StatefulSet) their replacements start
     // from the same template, sidecar and all, and need the restart as much.
     const restartable = ctx.inNamespace('pod', name).filter(p => !isFinished(p));
@@ -158,6 +158,9 @@ function inListOrder(inventory: Inventory): Inventory {
  */
 const KIND_ORDER: Partial<Record<Operation['step'], string[]>> = {
   policies: ['Service', 'DestinationRule', 'HTTPRoute', 'AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin'],
+  // Opted-out pods, then their templates (whose rollout replaces them), are labelled out of ambient mode
+  // before the namespace is enrolled.
+  enroll: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Namespace'],
   'remove-injection': ['Namespace', 'Deployment', 'StatefulSet', 'DaemonSet'],
   cleanup: ['AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin', 'VirtualService', 'DestinationRule'],
 };

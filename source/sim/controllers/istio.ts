@@ -48,8 +48,10 @@ function proxyMetadata(cluster: SimCluster): Record<string, string> {
 }
 
 /** Follows the injector's namespace and object selectors (istio-injection, istio.io/rev, sidecar.istio.io/inject). */
-export function wantsSidecar(namespaceLabelsOf: Record<string, string>, podLabels: Record<string, string>): boolean {
-  const podInject = podLabels['sidecar.istio.io/inject'];
+export function wantsSidecar(namespaceLabelsOf: Record<string, string>, podLabels: Record<string, string>, podAnnotations: Record<string, string> = {}): boolean {
+  // The label wins; the older annotation is still read when there is no label (istio/istio
+  // pkg/kube/inject/inject.go, injectRequired).
+  const podInject = podLabels['sidecar.istio.io/inject'] ?? podAnnotations['sidecar.istio.io/inject'];
   if (podInject === 'false') return false;
   const nsInjection = namespaceLabelsOf['istio-injection'];
   if (nsInjection === 'disabled') return false;
@@ -63,7 +65,7 @@ export const sidecarInjectorHook: AdmissionHook = (type, pod, cluster) => {
   const labels = pod.metadata.labels ?? {};
   const annotations = pod.metadata.annotations ?? {};
   if (annotations['sidecar.istio.io/status']) return;
-  if (!wantsSidecar(namespaceLabels(cluster, pod.metadata.namespace), labels)) return;
+  if (!wantsSidecar(namespaceLabels(cluster, pod.metadata.namespace), labels, annotations)) return;
   const spec = pod.spec as Spec;
   const version = istioVersion(cluster);
   const metadataEnv = Object.entries(proxyMetadata(cluster)).map(([name, value]) => ({name, value: String(value)}));

@@ -1,0 +1,115 @@
+/**
+ * The plans a review against Istio's code found to open, cut or move traffic (issue "Traffic safety"), one
+ * cluster each under fixtures/traffic/<case>/, layered on the audit base: what the plan does now, and for the
+ * ones that change pods, what the pods are after apply and after revert on the simulator.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {describe, test} from 'node:test';
+import {applyNamespace} from '../../source/core/apply/execute.ts';
+import {revertNamespace} from '../../source/core/apply/revert.ts';
+import {AUDIT_KINDS} from '../../source/core/audit/context.ts';
+import {hasSidecar, isAmbientPod} from '../../source/core/dataplane.ts';
+import {loadInventory, type Inventory} from '../../source/core/inventory.ts';
+import {planMigration, type PlanOutcome} from '../../source/core/plan/planner.ts';
+import type {Operation} from '../../source/core/plan/types.ts';
+import {newState, recordPlan} from '../../source/core/state/state.ts';
+import type {KubeClient, KubeObject} from '../../source/kube/client.ts';
+import {connect} from '../../source/kube/http-client.ts';
+import {KINDS} from '../../source/kube/kinds.ts';
+import {startSimulator, type Simulator} from '../../source/sim/simulator.ts';
+import {layered} from '../helpers/audit.ts';
+import {repoRoot, tempDir} from '../helpers/cluster.ts';
+import {testDeps} from '../helpers/migration.ts';
+
+const CLUSTER = {context: 'test', server: 'https://127.0.0.1', kubernetesVersion: 'v1.32.4'};
+const casePath = (name: string) => path.join(repoRoot, 'fixtures/traffic', name, 'cluster.yaml');
+
+interface Case {
+  sim: Simulator;
+  client: KubeClient;
+  inventory: Inventory;
+  plan(namespaces: string[]): PlanOutcome;
+  close(): Promise<void>;
+}
+
+async function open(name: string): Promise<Case> {
+  const sim = await startSimulator({objects: layered(casePath(name))});
+  const tmp = tempDir('ambient-migrate-traffic-');
+  const client = connect({kubeconfig: sim.writeKubeconfig(tmp.file('kubeconfig'))});
+  await sim.settled();
+  const inventory = await loadInventory(client, AUDIT_KINDS);
+  return {
+    sim,
+    client,
+    inventory,
+    plan: namespaces => planMigration(inventory, CLUSTER, namespaces),
+    close: async () => {
+      await sim.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+/** Applies the namespace's plan in-process, then (optionally) reverts it; returns the live pods after each. */
+async function applyThenRevert(c: Case, namespace: string, plan: PlanOutcome): Promise<{applied: KubeObject[]; reverted: KubeObject[]}> {
+  const tmp = tempDir('ambient-migrate-traffic-work-');
+  try {
+    const state = newState({context: 'test', server: c.client.endpoint.server, kubeSystemUid: 'x'} as never, new Date());
+    recordPlan(state, namespace, plan.plan.operations.filter(o => o.namespace === namespace), new Date());
+    const deps = testDeps({client: c.client, workdir: tmp.dir}, {persist: async () => {}});
+    await applyNamespace(state, namespace, deps);
+    await c.sim.settled();
+    const applied = await livePods(c.client, namespace);
+    await revertNamespace(state, namespace, deps);
+    await c.sim.settled();
+    return {applied, reverted: await livePods(c.client, namespace)};
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+async function livePods(client: KubeClient, namespace: string): Promise<KubeObject[]> {
+  return (await client.list(KINDS.pod, {namespace})).filter(p => !p.metadata.deletionTimestamp);
+}
+
+const appOf = (pod: KubeObject) => pod.metadata.labels?.app ?? pod.metadata.name;
+const modeOf = (pod: KubeObject) => (hasSidecar(pod) ? 'sidecar' : isAmbientPod(pod) ? 'ambient' : 'none');
+const modes = (pods: KubeObject[]) => Object.fromEntries(pods.map(p => [appOf(p), modeOf(p)]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+const describeOps = (ops: Operation[]) => ops.map(o => `${o.step} ${o.action} ${o.target.kind}/${o.target.name}`);
+
+describe('traffic cases', {concurrency: 2}, () => {
+  test('opted-out pods stay out of the mesh: labelled istio.io/dataplane-mode=none before the namespace is enrolled, and back after revert', async () => {
+    const c = await open('opted-out');
+    try {
+      assert.deepEqual(modes(await livePods(c.client, 'optout')), {batch: 'none', debug: 'none', web: 'sidecar'});
+      const outcome = c.plan(['optout']);
+      const enroll = outcome.plan.operations.filter(o => o.step === 'enroll');
+      assert.deepEqual(
+        describeOps(enroll).map(d => d.replace(/batch-[a-z0-9]+-[a-z0-9]+/, 'batch-pod')),
+        ['enroll label Pod/batch-pod', 'enroll label Pod/debug', 'enroll update Deployment/batch', 'enroll label Namespace/optout'],
+      );
+      const template = enroll.find(o => o.target.kind === 'Deployment')!.after!.spec.template.metadata.labels;
+      assert.equal(template['istio.io/dataplane-mode'], 'none');
+      const {applied, reverted} = await applyThenRevert(c, 'optout', outcome);
+      assert.deepEqual(modes(applied), {batch: 'none', debug: 'none', web: 'ambient'}, 'the opted-out pods are not redirected by ztunnel');
+      assert.deepEqual(modes(reverted), {batch: 'none', debug: 'none', web: 'sidecar'});
+      for (const pod of reverted) assert.equal(pod.metadata.labels?.['istio.io/dataplane-mode'], undefined, `${pod.metadata.name} has its labels back`);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('the waypoint takes the revision (or tag) of its namespace, not the first control plane found', async () => {
+    const c = await open('waypoint-revision');
+    try {
+      const outcome = c.plan(['canary-shop', 'stable-shop']);
+      assert.deepEqual(outcome.refused, []);
+      const gateway = (ns: string) => outcome.plan.operations.find(o => o.namespace === ns && o.target.kind === 'Gateway')!.after!;
+      assert.equal(gateway('canary-shop').metadata.labels?.['istio.io/rev'], 'canary');
+      assert.equal(gateway('stable-shop').metadata.labels?.['istio.io/rev'], undefined, 'istio-injection=enabled: the default revision');
+    } finally {
+      await c.close();
+    }
+  });
+});
