@@ -112,4 +112,21 @@ describe('traffic cases', {concurrency: 2}, () => {
       await c.close();
     }
   });
+
+  test('a VirtualService bound to the mesh and to an ingress Gateway loses only `mesh`, and keeps its DestinationRule', async () => {
+    const c = await open('vs-mesh-and-gateway');
+    try {
+      const outcome = c.plan(['storefront']);
+      assert.deepEqual(outcome.refused, []);
+      const ops = outcome.plan.operations;
+      assert.ok(ops.some(o => o.action === 'create' && o.target.kind === 'HTTPRoute'), describeOps(ops).join('\n'));
+      const touchingVs = ops.filter(o => o.target.kind === 'VirtualService');
+      assert.deepEqual(describeOps(touchingVs), ['cleanup update VirtualService/web']);
+      assert.deepEqual(touchingVs[0]!.after!.spec.gateways, ['public']);
+      assert.deepEqual(touchingVs[0]!.after!.spec.http, touchingVs[0]!.before!.spec.http, 'its routes stay as they were for the gateway');
+      assert.deepEqual(describeOps(ops.filter(o => o.target.kind === 'DestinationRule' && o.action === 'delete')), [], 'the gateway still routes to its subsets');
+    } finally {
+      await c.close();
+    }
+  });
 });

@@ -55,10 +55,8 @@ export function convertVirtualService(vs: KubeObject, services: ServiceLookup): 
   analysis.semanticWarnings.filter(w => !resolvedHere(w.path)).forEach(w => problems.warn(w.path, w.reason));
   const spec = isObject(vs.spec) ? vs.spec : {};
   for (const field of Object.keys(spec)) if (!SPEC_FIELDS.has(field)) problems.untranslatableAt(`spec.${field}`, 'This field is unknown to the converter, so it cannot be carried over.');
-  const gateways: unknown[] = Array.isArray(spec.gateways) ? spec.gateways : [];
-  if (gateways.some(g => g !== 'mesh')) {
-    problems.warn('spec.gateways', 'The VirtualService also serves Istio Gateways: keep it for them with "mesh" removed from spec.gateways instead of deleting it, or the mesh gets both the VirtualService and the HTTPRoute.');
-  }
+  // Bound to Istio Gateways as well: only its mesh routes are converted. The plan keeps the VirtualService
+  // for those gateways, with `mesh` dropped from spec.gateways (source/core/plan/planner.ts).
 
   const refs = new ServiceRefs(namespace, services, problems);
   const parentRefs = uniqueParents((Array.isArray(spec.hosts) ? spec.hosts : []).map((h: unknown, i: number) => refs.parent(h, `spec.hosts[${i}]`)));

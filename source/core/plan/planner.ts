@@ -97,9 +97,18 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
       const routing = planRouting({namespace: name, virtualServices: meshRoutes, destinationRulesFor, services: serviceLookup});
       ops.push(...routing.operations, ...policies.operations);
       findings.push(...policies.findings, ...routing.findings);
-      for (const vs of routing.replaced) replacedRoutes.add(objectKey(vs));
+      // A VirtualService bound to a gateway as well as to the mesh keeps serving that gateway: only `mesh`
+      // is dropped from it, and it keeps the DestinationRules it routes to.
+      for (const vs of routing.replaced) if (gatewaysBesidesMesh(vs).length === 0) replacedRoutes.add(objectKey(vs));
       for (const original of [...policies.replaced, ...routing.replaced]) {
         if (!cleanup.has(name)) cleanup.set(name, []);
+        const others = original.kind === 'VirtualService' ? gatewaysBesidesMesh(original) : [];
+        if (others.length > 0) {
+          const kept = structuredClone(original);
+          kept.spec = {...kept.spec, gateways: others};
+          cleanup.get(name)!.push(operation(name, 'cleanup', 'update', targetOf(original), original, kept, `its HTTPRoute replaces its mesh routes; it stays for ${others.join(', ')}, without mesh`));
+          continue;
+        }
         cleanup.get(name)!.push(operation(name, 'cleanup', 'delete', targetOf(original), original, null, 'replaced by its waypoint version; deleted right after the restart, as the guide says'));
       }
       perNamespace.set(name, {ops, meshRoutes});
@@ -133,6 +142,15 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     refused,
     audit,
   };
+}
+
+/**
+ * The gateways a VirtualService is bound to other than the mesh (`gateways` lists `mesh` or is empty for the
+ * mesh: istio/istio pilot/pkg/model/virtualservice.go, and the VirtualService reference's `gateways`).
+ */
+function gatewaysBesidesMesh(vs: KubeObject): string[] {
+  const gateways = Array.isArray(vs.spec?.gateways) ? (vs.spec.gateways as string[]) : [];
+  return gateways.filter(g => g !== 'mesh');
 }
 
 /**
