@@ -154,14 +154,15 @@ describe('demo: bookinfo (waypoint, policies, routes)', () => {
     for (const version of ['v1', 'v2', 'v3']) assert.ok(order.indexOf(`bookinfo/policies/create/service/reviews-${version}`) < order.indexOf(op.id));
   });
 
-  test('L7 policies get a targetRefs copy on the Service whose pods they select, with the same rules', () => {
-    for (const [policy, service] of [
-      ['productpage-viewer', 'productpage'],
-      ['reviews-viewer', 'reviews'],
+  test('L7 policies get a targetRefs copy on every Service whose pods they select, the version Services the plan creates included, with the same rules', () => {
+    for (const [policy, services] of [
+      ['productpage-viewer', ['productpage']],
+      // A call to reviews-v1 goes through the waypoint like one to reviews: a copy on reviews alone left it unchecked.
+      ['reviews-viewer', ['reviews', 'reviews-v1', 'reviews-v2', 'reviews-v3']],
     ] as const) {
       const original = objectOf(demo, 'authorizationPolicy', 'bookinfo', policy);
       const copy = opFor(demoPlan.plan, 'bookinfo', 'policies', 'create', 'AuthorizationPolicy', `${policy}-waypoint`).after!;
-      assert.deepEqual(copy.spec.targetRefs, [{group: '', kind: 'Service', name: service}]);
+      assert.deepEqual(copy.spec.targetRefs, services.map(name => ({group: '', kind: 'Service', name})));
       assert.equal(copy.spec.selector, undefined, 'a waypoint ignores selectors; the CRD forbids both');
       assert.deepEqual(copy.spec.rules, original.spec.rules);
       assert.equal(copy.spec.action, original.spec.action);

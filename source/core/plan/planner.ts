@@ -80,6 +80,11 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         const gateway = waypointGateway(name, namespaceRevision(namespaceObject));
         ops.push(operation(name, 'waypoint', 'create', targetOf(gateway), null, gateway, 'a waypoint enforces the L7 policies and routes of this namespace'));
       }
+      const meshRoutes = ctx.inNamespace('virtualService', name).filter(vs => routeAnalysis(vs).mesh);
+      const routing = planRouting({namespace: name, virtualServices: meshRoutes, destinationRulesFor, services: serviceLookup});
+      // The version Services the routes need are Services of these pods too: a call to reviews-v1 goes
+      // through the waypoint like a call to reviews, so a copy attached to reviews alone would leave it unchecked.
+      const versionServices = routing.operations.filter(o => o.action === 'create' && o.target.kind === 'Service').map(o => o.after!);
       const policies = planPolicies({
         namespace: name,
         rootNamespace: ctx.rootNamespace,
@@ -90,11 +95,9 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         rootSelected: name === ctx.rootNamespace ? [] : rootSelectorPolicies.filter(p => selectsApplicationPods(ctx, p, name)),
         requestAuthentications: ctx.inNamespace('requestAuthentication', name),
         wasmPlugins: ctx.inNamespace('wasmPlugin', name),
-        services: ctx.inNamespace('service', name),
+        services: [...ctx.inNamespace('service', name), ...versionServices],
         units: podTemplateUnits(workloads, ctx.podsIn(name)),
       });
-      const meshRoutes = ctx.inNamespace('virtualService', name).filter(vs => routeAnalysis(vs).mesh);
-      const routing = planRouting({namespace: name, virtualServices: meshRoutes, destinationRulesFor, services: serviceLookup});
       ops.push(...routing.operations, ...policies.operations);
       findings.push(...policies.findings, ...routing.findings);
       // A VirtualService bound to a gateway as well as to the mesh keeps serving that gateway: only `mesh`
