@@ -129,4 +129,18 @@ describe('traffic cases', {concurrency: 2}, () => {
       await c.close();
     }
   });
+
+  test('a policy whose Service will not use the namespace waypoint (use-waypoint: none) blocks the plan; its original is not deleted', async () => {
+    const c = await open('service-off-waypoint');
+    try {
+      const outcome = c.plan(['split']);
+      const blocker = outcome.plan.findings.find(f => f.id === 'plan/policy-service-off-waypoint');
+      assert.ok(blocker, outcome.plan.findings.map(f => f.id).join(', '));
+      assert.equal(blocker.severity, 'blocker');
+      assert.match(blocker.message, /Service api \(istio\.io\/use-waypoint: none\)/);
+      assert.deepEqual(describeOps(outcome.plan.operations.filter(o => o.target.kind === 'AuthorizationPolicy')), [], 'no copy, and the original stays');
+    } finally {
+      await c.close();
+    }
+  });
 });

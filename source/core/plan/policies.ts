@@ -1,12 +1,12 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {FINDINGS} from '../audit/catalogue.ts';
-import {describe, refOf} from '../audit/context.ts';
+import {describe, refOf, selects} from '../audit/context.ts';
 import {makeFinding} from '../audit/finding.ts';
 import type {Finding} from '../audit/types.ts';
 import {analyzeAuthorizationPolicy, hasTargetRefs} from '../authorization.ts';
 import {attachmentFor, type PodTemplateUnit} from './attachment.ts';
 import {byCodeUnits, derivedName, operation, targetOf} from './objects.ts';
-import {MANAGED_BY, SOURCE_ANNOTATION, type Operation} from './types.ts';
+import {MANAGED_BY, SOURCE_ANNOTATION, WAYPOINT_NAME, type Operation} from './types.ts';
 import {exemptWaypoint, waypointIdentityEffect, withoutCallerConditions} from '../waypoint-identity.ts';
 import {waypointIdentity, waypointRef} from './waypoint.ts';
 
@@ -34,6 +34,24 @@ export interface PolicyPlan {
   findings: Finding[];
 }
 
+
+const USE_WAYPOINT = 'istio.io/use-waypoint';
+const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
+
+/** The Service will use this namespace's waypoint once the namespace is labelled (no label of its own says otherwise). */
+function boundToOwnWaypoint(service: KubeObject, namespace: string): boolean {
+  const labels = service.metadata.labels ?? {};
+  const name = labels[USE_WAYPOINT];
+  if (name === undefined) return true;
+  return name === WAYPOINT_NAME && (labels[USE_WAYPOINT_NAMESPACE] ?? namespace) === namespace;
+}
+
+/** The Service fronts pods the selector picks (every pod, without a selector). */
+function frontsSelected(service: KubeObject, units: PodTemplateUnit[], selector: Record<string, string> | undefined): boolean {
+  const serviceSelector = service.spec?.selector as Record<string, string> | undefined;
+  if (!serviceSelector || Object.keys(serviceSelector).length === 0) return false;
+  return units.some(u => selects(serviceSelector, u.labels) && (!selector || selects(selector, u.labels)));
+}
 
 function selectorOf(object: KubeObject): Record<string, string> | undefined {
   // AuthorizationPolicy and RequestAuthentication use `selector.matchLabels`; WasmPlugin too.
@@ -107,6 +125,24 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
         makeFinding(FINDINGS.policySelectsPartOfService, {
           message: `${describe(original)} selects ${attachment.selected.join(', ')} but not ${attachment.missed.join(', ')} behind Service ${attachment.service}: a Service target would apply it to all of them`,
           remedy: `create a Service for just those pods and target it, or use a workload waypoint (istio.io/waypoint-for: workload); then plan again`,
+          namespaces: [namespace],
+          resource: refOf(original),
+          scope: 'workload',
+        }),
+      );
+      return undefined;
+    }
+    // A Service bound to no waypoint (`istio.io/use-waypoint: none`) or to another one keeps that binding
+    // when the namespace is labelled: Service labels win over namespace labels (istio/istio
+    // pilot/pkg/serviceregistry/kube/controller/ambient/waypoints.go, fetchWaypointForService). A copy there
+    // would never be enforced by this waypoint, and deleting the original would leave the pods unprotected.
+    const covered = attachment.kind === 'waypoint' ? input.services : input.services.filter(s => attachment.services.includes(s.metadata.name));
+    const off = covered.filter(s => !boundToOwnWaypoint(s, namespace)).filter(s => attachment.kind !== 'waypoint' || frontsSelected(s, input.units, selectorOf(original)));
+    if (off.length > 0) {
+      plan.findings.push(
+        makeFinding(FINDINGS.policyServiceOffWaypoint, {
+          message: `${describe(original)} protects ${off.map(s => `Service ${s.metadata.name} (${USE_WAYPOINT}: ${s.metadata.labels?.[USE_WAYPOINT] ?? ''}${s.metadata.labels?.[USE_WAYPOINT_NAMESPACE] ? `, ${USE_WAYPOINT_NAMESPACE}: ${s.metadata.labels[USE_WAYPOINT_NAMESPACE]}` : ''})`).join(', ')}, which will not go through the waypoint of ${namespace}: no waypoint copy would be enforced there, and without sidecars nothing would enforce ${original.metadata.name}`,
+          remedy: `remove the ${USE_WAYPOINT} label from ${off.map(s => s.metadata.name).join(', ')} (or point it at the waypoint "${WAYPOINT_NAME}" of ${namespace}), or attach a copy of ${original.metadata.name} to the waypoint it uses; then plan again`,
           namespaces: [namespace],
           resource: refOf(original),
           scope: 'workload',
