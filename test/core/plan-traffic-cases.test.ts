@@ -143,4 +143,18 @@ describe('traffic cases', {concurrency: 2}, () => {
       await c.close();
     }
   });
+
+  test('an L7 ALLOW on pods no Service fronts blocks the plan: no waypoint can enforce it, and ztunnel would deny everything', async () => {
+    const c = await open('policy-pods-without-service');
+    try {
+      const outcome = c.plan(['jobs']);
+      const blocker = outcome.plan.findings.find(f => f.id === 'plan/policy-pods-without-service');
+      assert.ok(blocker, outcome.plan.findings.map(f => f.id).join(', '));
+      assert.equal(blocker.severity, 'blocker');
+      assert.match(blocker.message, /selects Deployment\/worker, which no Service fronts.*deny everything this ALLOW allows/);
+      assert.equal(outcome.plan.findings.some(f => f.id === 'plan/policy-selects-nothing'), false, 'it does select something');
+    } finally {
+      await c.close();
+    }
+  });
 });

@@ -78,6 +78,7 @@ export const FINDINGS = {
   // What planning finds when it maps policies and routes onto a waypoint.
   policySelectsPartOfService: finding('plan/policy-selects-part-of-service', 'blocker', 'Policy selects only some pods of a Service', false),
   policySelectsNothing: finding('plan/policy-selects-nothing', 'info', 'Policy selects no workload', false),
+  policyPodsWithoutService: finding('plan/policy-pods-without-service', 'blocker', 'Only a waypoint can enforce a policy whose pods no Service fronts', false),
   policyServiceOffWaypoint: finding('plan/policy-service-off-waypoint', 'blocker', 'Policy protects a Service that will not use the namespace waypoint', false),
   meshWidePolicy: finding('plan/mesh-wide-policy', 'warning', 'Mesh-wide policy needs a GatewayClass attachment', false),
   rootPolicySelectsNamespace: finding('plan/root-policy-selects-namespace', 'blocker', 'Root-namespace policy only a waypoint can enforce selects pods here', false),

@@ -13,7 +13,9 @@ export type Attachment =
   | {kind: 'services'; services: string[]}
   | {kind: 'waypoint'}
   | {kind: 'part-of-service'; service: string; selected: string[]; missed: string[]}
-  | {kind: 'nothing'};
+  | {kind: 'nothing'}
+  /** It selects pods, but no Service fronts them: their traffic never goes through a (Service) waypoint. */
+  | {kind: 'unfronted'; selected: string[]};
 
 /**
  * The application's pod templates. Gateways and waypoints are left out: a gateway keeps its own Envoy,
@@ -55,6 +57,6 @@ export function attachmentFor(selector: Record<string, string> | undefined, unit
     for (const b of backing) covered.add(b);
   }
   // Pods the policy selects that no Service fronts receive no Service traffic through a waypoint.
-  if (targets.length === 0) return {kind: 'nothing'};
+  if (targets.length === 0) return {kind: 'unfronted', selected: [...selected].sort(byCodeUnits)};
   return {kind: 'services', services: targets};
 }

@@ -94,7 +94,11 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
   const plan: PolicyPlan = {operations: [], replaced: [], findings: []};
   const {namespace} = input;
   /** Creates the copy and returns where it attaches (Service names, or WAYPOINT_TARGET), or undefined. */
-  const copyToWaypoint = (original: KubeObject, why: string, rules?: unknown[]): string[] | undefined => {
+  /**
+   * `replaces`: the original is deleted once its copy is in force, because only a waypoint can enforce it
+   * (L7 rules, CUSTOM, AUDIT, JWT validation, Wasm).
+   */
+  const copyToWaypoint = (original: KubeObject, why: string, rules?: unknown[], replaces = false): string[] | undefined => {
     if (original.metadata.namespace === input.rootNamespace && !selectorOf(original)) {
       plan.findings.push(
         makeFinding(FINDINGS.meshWidePolicy, {
@@ -113,6 +117,22 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
         makeFinding(FINDINGS.policySelectsNothing, {
           message: `${describe(original)} selects no workload behind a Service; no waypoint copy is needed`,
           remedy: 'nothing to do; delete it if it is stale',
+          namespaces: [namespace],
+          resource: refOf(original),
+          scope: 'workload',
+        }),
+      );
+      return undefined;
+    }
+    if (attachment.kind === 'unfronted') {
+      // The original stays for ztunnel, which sees the real callers of pods reached directly. Only a policy
+      // a waypoint alone can enforce is lost: ztunnel drops its L7 rules (an ALLOW left with none denies
+      // everything, a DENY with none denies nothing: istio/istio pilot/pkg/serviceregistry/ambient/authorization.go).
+      if (!replaces) return undefined;
+      plan.findings.push(
+        makeFinding(FINDINGS.policyPodsWithoutService, {
+          message: `${describe(original)} selects ${attachment.selected.join(', ')}, which no Service fronts: their traffic never goes through the waypoint, and without sidecars nothing can enforce what only a waypoint can (ztunnel would ${(original.spec?.action ?? 'ALLOW') === 'ALLOW' && original.kind === 'AuthorizationPolicy' ? 'deny everything this ALLOW allows' : 'ignore it'})`,
+          remedy: `put those pods behind a Service (the copy then attaches to it), or give them a workload waypoint (istio.io/waypoint-for: workload), or leave ${namespace} in sidecar mode; then plan again`,
           namespaces: [namespace],
           resource: refOf(original),
           scope: 'workload',
@@ -161,8 +181,8 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
 
   // ALLOW copies by where they attach: at the waypoint, an ALLOW denies whatever no ALLOW there allows.
   const allowCopies: Array<{policy: KubeObject; refs: string[]}> = [];
-  const copyPolicy = (policy: KubeObject, why: string, rules?: unknown[]): boolean => {
-    const copied = copyToWaypoint(policy, why, rules);
+  const copyPolicy = (policy: KubeObject, why: string, rules?: unknown[], replaces = false): boolean => {
+    const copied = copyToWaypoint(policy, why, rules, replaces);
     if (copied && (policy.spec?.action ?? 'ALLOW') === 'ALLOW') allowCopies.push({policy, refs: copied});
     return Boolean(copied);
   };
@@ -172,7 +192,7 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
     if (hasTargetRefs(policy.spec)) continue;
     const analysis = analyzeAuthorizationPolicy(policy, input.rootNamespace);
     if (analysis.layer === 'L7' || analysis.action === 'CUSTOM' || analysis.action === 'AUDIT') {
-      if (copyPolicy(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`)) plan.replaced.push(policy);
+      if (copyPolicy(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`, undefined, true)) plan.replaced.push(policy);
       continue;
     }
     const identity = waypointIdentityEffect(policy, waypoint);
@@ -297,11 +317,11 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
   }
   for (const auth of input.requestAuthentications) {
     if (hasTargetRefs(auth.spec)) continue;
-    if (copyToWaypoint(auth, `${describe(auth)} validates JWTs, which only a waypoint can do in ambient mode`)) plan.replaced.push(auth);
+    if (copyToWaypoint(auth, `${describe(auth)} validates JWTs, which only a waypoint can do in ambient mode`, undefined, true)) plan.replaced.push(auth);
   }
   for (const plugin of input.wasmPlugins) {
     if (hasTargetRefs(plugin.spec)) continue;
-    if (copyToWaypoint(plugin, `${describe(plugin)} runs in Envoy, which only a waypoint has in ambient mode`)) plan.replaced.push(plugin);
+    if (copyToWaypoint(plugin, `${describe(plugin)} runs in Envoy, which only a waypoint has in ambient mode`, undefined, true)) plan.replaced.push(plugin);
   }
   return plan;
 }
