@@ -1,6 +1,6 @@
 import {createInterface} from 'node:readline/promises';
-import {applyNamespace, ApplyStopped, type ApplyEvent} from '../core/apply/execute.ts';
-import {verifyNamespace} from '../core/apply/verify.ts';
+import {ApplyStopped, type ApplyEvent} from '../core/apply/execute.ts';
+import {migrateNamespace} from '../core/apply/runner.ts';
 import {AUDIT_KINDS} from '../core/audit/context.ts';
 import {loadInventory} from '../core/inventory.ts';
 import {planMigration} from '../core/plan/planner.ts';
@@ -109,12 +109,13 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
       return 0;
     }
     if (!flags.dryRun) await session.save(working);
+    let unverified = 0;
     for (const namespace of flags.namespaces) {
-      await applyNamespace(working, namespace, {
+      const outcome = await migrateNamespace(working, namespace, {
         client: connection.client,
         now: () => new Date(),
         sleep: ms => new Promise(r => setTimeout(r, ms)),
-        persist: s => session.save(s),
+        persist: s => (flags.dryRun ? Promise.resolve() : session.save(s)),
         report: event => {
           const line = progressLine(event);
           if (line) io.stdout.write(`${line}\n`);
@@ -122,13 +123,18 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
         stopRequested: () => controller.signal.aborted,
         dryRun: Boolean(flags.dryRun),
       });
-      if (flags.dryRun) {
+      if (outcome.dryRun) {
         io.stdout.write(`[${namespace}] dry run: every write was accepted by the API server; nothing changed\n`);
         continue;
       }
-      const verification = await verifyNamespace(connection.client, namespace);
-      io.stdout.write(`[${namespace}] ${verification.message}\n`);
+      io.stdout.write(`[${namespace}] ${outcome.verification!.message}\n`);
+      if (!outcome.verified) {
+        unverified++;
+        io.stderr.write(`ambient-migrate: ${namespace} is not done: ${outcome.verification!.message}\n`);
+      }
     }
+    // Never "fine" while a pod of a migrated namespace still runs a sidecar: the state says unverified too.
+    if (unverified > 0) return 1;
     return 0;
   } catch (error) {
     if (error instanceof ApplyStopped) {

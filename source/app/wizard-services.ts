@@ -1,8 +1,8 @@
 import {existsSync, renameSync} from 'node:fs';
 import path from 'node:path';
-import {applyNamespace, ApplyStopped} from '../core/apply/execute.ts';
+import {ApplyStopped} from '../core/apply/execute.ts';
 import {revertNamespace} from '../core/apply/revert.ts';
-import {verifyNamespace} from '../core/apply/verify.ts';
+import {migrateNamespace} from '../core/apply/runner.ts';
 import {auditInventory} from '../core/audit/audit.ts';
 import {AUDIT_KINDS} from '../core/audit/context.ts';
 import {BACKUP_KINDS, buildBackup} from '../core/backup/backup.ts';
@@ -94,8 +94,13 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
       try {
         for (const ns of namespaces) {
           if (!state.namespaces[ns]) continue;
-          await applyNamespace(state, ns, {client, now: () => new Date(), sleep, persist: () => save(), report: hooks.onEvent, stopRequested: hooks.stopRequested});
-          messages.push(`${ns}: ${(await verifyNamespace(client, ns)).message}`);
+          // The same runner as the CLI's: the outcome is verified against the pods, never assumed.
+          const outcome = await migrateNamespace(state, ns, {client, now: () => new Date(), sleep, persist: () => save(), report: hooks.onEvent, stopRequested: hooks.stopRequested});
+          if (!outcome.verified) {
+            auditInventoryCache = undefined;
+            return {ok: false, message: `${ns}: ${outcome.verification!.message}`, namespace: ns};
+          }
+          messages.push(`${ns}: ${outcome.verification!.message}`);
         }
         auditInventoryCache = undefined;
         return {ok: true, message: messages.join('\n')};

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {describe, test} from 'node:test';
-import {applyNamespace} from '../../source/core/apply/execute.ts';
+import {applyNamespace, ApplyStopped} from '../../source/core/apply/execute.ts';
+import {migrateNamespace} from '../../source/core/apply/runner.ts';
 import {revertNamespace} from '../../source/core/apply/revert.ts';
 import {AUDIT_KINDS} from '../../source/core/audit/context.ts';
 import {hasSidecar, isAmbientPod} from '../../source/core/dataplane.ts';
@@ -154,6 +155,42 @@ describe('traffic cases', {concurrency: 2}, () => {
       assert.match(blocker.message, /selects Deployment\/worker, which no Service fronts.*deny everything this ALLOW allows/);
       assert.equal(outcome.plan.findings.some(f => f.id === 'plan/policy-selects-nothing'), false, 'it does select something');
     } finally {
+      await c.close();
+    }
+  });
+
+  test('an L7 original is not deleted while a pod it selects still runs a sidecar; the namespace is done only when no pod runs one', async () => {
+    const c = await open('sidecar-pods-left');
+    const tmp = tempDir('ambient-migrate-traffic-work-');
+    try {
+      const outcome = c.plan(['leftovers']);
+      assert.deepEqual(outcome.refused, []);
+      const state = newState({context: 'test', server: c.client.endpoint.server, kubeSystemUid: 'x'}, new Date());
+      recordPlan(state, 'leftovers', outcome.plan.operations, new Date());
+      const deps = testDeps({client: c.client, workdir: tmp.dir}, {persist: async () => {}});
+      await assert.rejects(migrateNamespace(state, 'leftovers', deps), (e: unknown) => {
+        assert.ok(e instanceof ApplyStopped);
+        assert.match(e.message, /^AuthorizationPolicy leftovers\/api-readers is not deleted yet: 1 pod it selects still runs a sidecar, which enforces it .*api-debug \(no controller\): delete it and create it again\. Then run apply again$/);
+        return true;
+      });
+      assert.ok(await c.client.get(KINDS.authorizationPolicy, 'leftovers', 'api-readers'), 'the original is still there');
+      assert.equal(state.namespaces.leftovers!.status, 'failed');
+
+      await c.client.delete(KINDS.pod, 'leftovers', 'api-debug', {gracePeriodSeconds: 0} as never);
+      await c.sim.settled();
+      const second = await migrateNamespace(state, 'leftovers', deps);
+      assert.equal(await c.client.get(KINDS.authorizationPolicy, 'leftovers', 'api-readers'), undefined, 'deleted once no sidecar enforces it');
+      assert.equal(second.verified, false, 'tools still runs a sidecar');
+      assert.equal(state.namespaces.leftovers!.status, 'unverified');
+      assert.match(second.verification!.message, /1 pod still runs a sidecar: tools \(no controller\): delete it and create it again/);
+
+      await c.client.delete(KINDS.pod, 'leftovers', 'tools', {gracePeriodSeconds: 0} as never);
+      await c.sim.settled();
+      const third = await migrateNamespace(state, 'leftovers', deps);
+      assert.equal(third.verified, true, third.verification?.message);
+      assert.equal(state.namespaces.leftovers!.status, 'done');
+    } finally {
+      tmp.cleanup();
       await c.close();
     }
   });

@@ -4,6 +4,9 @@ import {userView} from '../plan/objects.ts';
 import {MANAGED_BY, type Operation, type Target} from '../plan/types.ts';
 import type {NamespaceRecord, OperationRecord, StateDocument} from '../state/state.ts';
 import {agreesAt, differencesAt, mergePatchBetween, ownedParts} from './diff.ts';
+import {selects} from '../audit/context.ts';
+import {hasSidecar, isLive, isMeshInfrastructure} from '../dataplane.ts';
+import {remedyFor} from './verify.ts';
 import {waitForRollout, waitForWaypoint} from './wait.ts';
 
 export const FIELD_MANAGER = 'ambient-migrate';
@@ -158,6 +161,7 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
     }
     case 'delete': {
       if (!live) return true;
+      if (!deps.dryRun) await refuseWhileSidecarsEnforce(op, client);
       const expected = ownedParts(op.before);
       const patch = mergePatchBetween({}, expected);
       if (!agreesAt(patch, ownedParts(live), expected)) {
@@ -192,6 +196,29 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
       return landed;
     }
   }
+}
+
+/** Kinds whose originals a sidecar enforces, and which the clean-up deletes once the waypoint copy is in force. */
+const SIDECAR_ENFORCED = new Set(['AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin']);
+
+/**
+ * The clean-up deletes an original policy only when no pod it selects still runs a sidecar: that sidecar
+ * enforces the original and only the original (a waypoint copy binds to Services, and sidecar callers and
+ * pod-IP traffic never pass the waypoint). Bare pods, Jobs' pods, pods no rollout replaced and pods that a
+ * webhook injected again all keep one. Stopping here keeps the original; the message names the pods.
+ */
+async function refuseWhileSidecarsEnforce(op: Operation, client: KubeClient): Promise<void> {
+  if (op.step !== 'cleanup' || !SIDECAR_ENFORCED.has(op.target.kind) || !op.before || !op.target.namespace) return;
+  const selector = op.before.spec?.selector?.matchLabels as Record<string, string> | undefined;
+  const pods = await client.list(KINDS.pod, {namespace: op.target.namespace});
+  const enforcing = pods.filter(p => isLive(p) && hasSidecar(p) && !isMeshInfrastructure(p) && (!selector || selects(selector, p.metadata.labels)));
+  if (enforcing.length === 0) return;
+  const t = op.target;
+  throw new ApplyStopped(
+    `${t.kind} ${t.namespace}/${t.name} is not deleted yet: ${enforcing.length} pod${enforcing.length === 1 ? '' : 's'} it selects still run${enforcing.length === 1 ? 's' : ''} a sidecar, which enforces it (the waypoint copy does not reach ${enforcing.length === 1 ? 'it' : 'them'}): ${enforcing.slice(0, 5).map(remedyFor).join('; ')}${enforcing.length > 5 ? '; …' : ''}. Then run apply again`,
+    op.namespace,
+    op.id,
+  );
 }
 
 /**

@@ -25,13 +25,19 @@ export interface OperationRecord {
   error?: string;
 }
 
-export type NamespaceStatus = 'planned' | 'applying' | 'done' | 'failed' | 'reverting' | 'reverted';
+/**
+ * `unverified`: every operation is done, but the last check found pods that still run a sidecar or that
+ * ztunnel does not redirect; apply again once they are dealt with (the message says how).
+ */
+export type NamespaceStatus = 'planned' | 'applying' | 'done' | 'unverified' | 'failed' | 'reverting' | 'reverted';
 
 export interface NamespaceRecord {
   name: string;
   status: NamespaceStatus;
   plannedAt: string;
   operations: OperationRecord[];
+  /** The check after the last operation: which pods are not yet in ambient mode, and what to do. */
+  verification?: {checkedAt: string; ok: boolean; message: string};
 }
 
 export interface StateDocument {
