@@ -203,12 +203,12 @@ describe('apply against a misbehaving cluster', () => {
     await checkWhereItStands(c, {status: 'failed', done: at, next: /^use-waypoint: label Namespace bookinfo \(failed\)$/});
     const status = await runCli(['status', ...c.flags]);
     assert.equal(status.code, 0);
-    assert.match(status.stdout, new RegExp(`^bookinfo\\s+failed\\s+${at}/22\\s+next: use-waypoint: label Namespace bookinfo \\(failed\\)\\s+cluster agrees$`, 'm'));
+    assert.match(status.stdout, new RegExp(`^bookinfo\\s+failed\\s+${at}/24\\s+next: use-waypoint: label Namespace bookinfo \\(failed\\)\\s+cluster agrees$`, 'm'));
 
     c.sim.server.faults.clear();
     const again = await runCli(['apply', '-n', NS, '--yes', ...c.flags]);
     assert.equal(again.code, 0, again.stderr);
-    assert.doesNotMatch(again.stdout, /\[bookinfo\] 1\/22/, 'the steps already done are not run again');
+    assert.doesNotMatch(again.stdout, /\[bookinfo\] 1\/24/, 'the steps already done are not run again');
     await checkWhereItStands(c, {status: 'done', done: BOOKINFO_OPERATIONS});
   });
 
@@ -266,7 +266,7 @@ describe('apply against a misbehaving cluster', () => {
     const run = startCli(['apply', '-n', NS, '--yes', ...c.flags], {
       onLine: (line, child) => {
         // Like `head -3` exiting: the read end of the pipe closes, and the next write gets EPIPE.
-        if (/ 3\/22 /.test(line)) child.stdout!.destroy();
+        if (/ 3\/24 /.test(line)) child.stdout!.destroy();
       },
     });
     const result = await run.exit;
@@ -282,7 +282,7 @@ describe('apply against a misbehaving cluster', () => {
     let interrupted = false;
     const result = await startCli(['apply', '-n', NS, '--yes', ...c.flags], {
       onLine: (line, child) => {
-        if (!interrupted && / 3\/22 /.test(line)) {
+        if (!interrupted && / 3\/24 /.test(line)) {
           interrupted = true;
           child.kill('SIGINT');
         }

@@ -63,22 +63,22 @@ describe('revert', {concurrency: 3}, () => {
     const lines = result.stdout.trimEnd().split('\n');
     assert.equal(lines.length, BOOKINFO_OPERATIONS + 1, result.stdout);
     // Undone newest first, each said as what was undone (not as the forward operation).
-    assert.equal(lines[0], `[${NS}] 1/22 undone cleanup: delete DestinationRule bookinfo/reviews`);
-    assert.equal(lines[21], `[${NS}] 22/22 undone waypoint: create Gateway bookinfo/waypoint`);
-    assert.ok(lines.slice(0, 22).every((l, i) => l.startsWith(`[${NS}] ${i + 1}/22 undone `)), result.stdout);
-    assert.equal(lines[22], `[${NS}] reverted ${BOOKINFO_OPERATIONS} operations`);
+    assert.equal(lines[0], `[${NS}] 1/${BOOKINFO_OPERATIONS} undone cleanup: delete DestinationRule bookinfo/reviews`);
+    assert.equal(lines[BOOKINFO_OPERATIONS - 1], `[${NS}] ${BOOKINFO_OPERATIONS}/${BOOKINFO_OPERATIONS} undone waypoint: create Gateway bookinfo/waypoint`);
+    assert.ok(lines.slice(0, BOOKINFO_OPERATIONS).every((l, i) => l.startsWith(`[${NS}] ${i + 1}/${BOOKINFO_OPERATIONS} undone `)), result.stdout);
+    assert.equal(lines[BOOKINFO_OPERATIONS], `[${NS}] reverted ${BOOKINFO_OPERATIONS} operations`);
     await assertOriginal(c, original, 'finished');
     const state = c.readState();
     assert.equal(state.namespaces[NS]!.status, 'reverted');
     assert.ok(state.namespaces[NS]!.operations.every(o => o.status === 'reverted' && o.revertedAt));
     await assertStateAgreesWithCluster(c.client, state);
     const {text} = await statusOf(c);
-    assert.match(text, /^bookinfo\s+reverted\s+0\/22\s+cluster agrees$/m);
+    assert.match(text, /^bookinfo\s+reverted\s+0\/24\s+cluster agrees$/m);
 
     // A reverted namespace can be migrated again from scratch.
     const again = await runCli(applyArgs(c));
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /\[bookinfo\] 1\/22 waypoint: create Gateway bookinfo\/waypoint\n/);
+    assert.match(again.stdout, /\[bookinfo\] 1\/24 waypoint: create Gateway bookinfo\/waypoint\n/);
     assert.equal(c.readState().namespaces[NS]!.status, 'done');
   });
 
@@ -102,7 +102,7 @@ describe('revert', {concurrency: 3}, () => {
     assert.equal(c.readState().namespaces[NS]!.status, 'failed');
     const result = await revertInProcess(c);
     assert.equal(result.code, 0, result.stderr + result.stdout);
-    assert.match(result.stdout, /^\[bookinfo\] reverted 10 operations$/m);
+    assert.match(result.stdout, /^\[bookinfo\] reverted 12 operations$/m);
     await assertOriginal(c, original, 'failed');
     await assertStateAgreesWithCluster(c.client, c.readState());
   });
@@ -112,7 +112,7 @@ describe('revert', {concurrency: 3}, () => {
     let killed = false;
     const first = await startCli(applyArgs(c), {
       onLine: (line, child) => {
-        if (!killed && /^\[bookinfo\] 15\/22 /.test(line)) {
+        if (!killed && /^\[bookinfo\] 15\/24 /.test(line)) {
           killed = true;
           child.kill('SIGKILL');
         }
@@ -140,7 +140,7 @@ describe('revert', {concurrency: 3}, () => {
     const result = await runCli(revertArgs(c));
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, new RegExp(`^\\[${NS}\\] reverted ${BOOKINFO_OPERATIONS - 2} operations; skipped 2:$`, 'm'));
-    assert.match(result.stdout, /^\[bookinfo\] \d+\/22 skipped \(changed by someone else\) policies: create HTTPRoute bookinfo\/reviews$/m);
+    assert.match(result.stdout, /^\[bookinfo\] \d+\/24 skipped \(changed by someone else\) policies: create HTTPRoute bookinfo\/reviews$/m);
     assert.match(result.stdout, /^ {2}skipped \S+: revert skipped: HTTPRoute bookinfo\/reviews was changed after ambient-migrate created it$/m);
     assert.match(result.stdout, /^ {2}skipped \S+: revert skipped: Namespace bookinfo was changed by someone else after ambient-migrate changed it$/m);
 
@@ -233,7 +233,7 @@ describe('revert', {concurrency: 3}, () => {
     const first = await startCli(revertArgs(c), {
       onLine: (line, child) => {
         // Killed among the restarts, after the injection label is back.
-        if (!killed && /^\[bookinfo\] 8\/22 undone /.test(line)) {
+        if (!killed && /^\[bookinfo\] 8\/24 undone /.test(line)) {
           killed = true;
           child.kill('SIGKILL');
         }

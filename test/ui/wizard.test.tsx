@@ -8,6 +8,7 @@ import React from 'react';
 import {Wizard} from '../../source/ui/wizard/wizard.tsx';
 import type {SessionInfo} from '../../source/ui/wizard/services.ts';
 import {copy, demoData, FakeServices, manyNamespaces, type DemoData} from '../helpers/fake-services.ts';
+import {SUITE_WAIT_MS} from '../helpers/wait.ts';
 import {settle} from '../helpers/ink.ts';
 
 /*
@@ -66,7 +67,7 @@ class Ui {
     return this.lines().filter(l => l.trim()).at(-1) ?? '';
   }
 
-  async see(expected: string | RegExp | ((frame: string) => boolean), timeoutMs = 3000): Promise<string> {
+  async see(expected: string | RegExp | ((frame: string) => boolean), timeoutMs = SUITE_WAIT_MS): Promise<string> {
     const ok = (frame: string) => (typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -77,7 +78,7 @@ class Ui {
     }
   }
 
-  async until(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  async until(predicate: () => boolean, what: string, timeoutMs = SUITE_WAIT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen is:\n${this.frame()}`);
@@ -136,8 +137,8 @@ async function walkTo(ui: Ui, screen: 'backup' | 'verify' | 'blockers' | 'choose
   await ui.press('space', '◉ bookinfo');
   await ui.press('enter', 'Namespace bookinfo');
   if (screen === 'preview') return;
-  await ui.press('y', '22 operations');
-  await ui.press('enter', 'Apply 22 operations to bookinfo');
+  await ui.press('y', '24 operations');
+  await ui.press('enter', 'Apply 24 operations to bookinfo');
   await ui.press('y', 'Apply (step 7 of 8)');
   await ui.until(() => ui.fake.runs.length === 1, 'the apply to start');
 }
@@ -459,7 +460,7 @@ describe('preview', () => {
     assert.match(ui.footer(), /y acknowledge warnings/);
     assert.doesNotMatch(ui.footer(), /enter apply/);
     await ui.press('enter');
-    assert.doesNotMatch(ui.frame(), /Apply 22 operations/, 'enter does nothing before the warnings are acknowledged');
+    assert.doesNotMatch(ui.frame(), /Apply 24 operations/, 'enter does nothing before the warnings are acknowledged');
 
     // Scroll page by page to the end, where the warnings are; the deletions come on the way.
     const pages: string[] = [ui.raw()];
@@ -483,15 +484,15 @@ describe('preview', () => {
     const warningLines = warnings.split('\n\n')[0]!.split('\n').filter(l => l.trim());
     assert.ok(warningLines.every(l => /^ {2}\[|^ {4}\S/.test(l)), `each warning indented, its continuation lines more:\n${warnings}`);
 
-    frame = await ui.press('y', '22 operations · lines');
+    frame = await ui.press('y', '24 operations · lines');
     assert.match(ui.footer(), /enter apply/);
-    frame = await ui.press('enter', 'Apply 22 operations to bookinfo on context ambient-migrate-demo? y apply · n not yet');
-    await ui.press('n', f => !f.includes('Apply 22 operations'));
-    await ui.press('enter', 'Apply 22 operations');
-    await ui.press('esc', f => !f.includes('Apply 22 operations'));
+    frame = await ui.press('enter', 'Apply 24 operations to bookinfo on context ambient-migrate-demo? y apply · n not yet');
+    await ui.press('n', f => !f.includes('Apply 24 operations'));
+    await ui.press('enter', 'Apply 24 operations');
+    await ui.press('esc', f => !f.includes('Apply 24 operations'));
     assert.match(ui.frame(), /Preview \(step 6 of 8\)/, 'esc answers the question, it does not leave the screen');
     assert.equal(fake.count('apply'), 0);
-    await ui.press('enter', 'Apply 22 operations');
+    await ui.press('enter', 'Apply 24 operations');
     await ui.press('y', 'Apply (step 7 of 8)');
     await ui.until(() => fake.count('apply') === 1, 'apply');
     assert.deepEqual(fake.argsOf('apply'), [[['bookinfo']]]);
@@ -506,10 +507,10 @@ describe('apply', () => {
     await walkTo(ui, 'apply');
     const run = fake.lastRun();
     const ops = bookinfoPlan().operations;
-    assert.equal(ops.length, 22);
+    assert.equal(ops.length, 24);
     run.play(ops.slice(0, 6));
     run.play(ops.slice(6, 7), {stopAfterStarted: true});
-    let frame = await ui.see('6/22 operations · bookinfo');
+    let frame = await ui.see('6/24 operations · bookinfo');
     assert.match(frame, /applying bookinfo policies: create AuthorizationPolicy ratings-from-reviews-waypoint/);
     assert.match(frame, /✔ bookinfo waypoint: create Gateway waypoint/);
     run.onEvent({type: 'waiting', namespace: 'bookinfo', what: 'Deployment bookinfo/reviews-v1 to roll out'});
@@ -525,7 +526,7 @@ describe('apply', () => {
     run.finish({ok: false, message: 'bookinfo: stopped at your request; run apply again to continue from here', namespace: 'bookinfo'});
     frame = await ui.see('Stopped: bookinfo: stopped at your request');
     assert.match(frame, /❯ Retry/);
-    await ui.press('enter', f => fake.count('apply') === 2 && f.includes('0/22'));
+    await ui.press('enter', f => fake.count('apply') === 2 && f.includes('0/24'));
     assert.deepEqual(fake.argsOf('apply')[1], [['bookinfo']]);
     ui.unmount();
   });
@@ -589,7 +590,7 @@ describe('apply', () => {
     await walkTo(ui, 'apply');
     const run = fake.lastRun();
     run.play(bookinfoPlan().operations);
-    await ui.see('22/22 operations');
+    await ui.see('24/24 operations');
     run.finish({ok: true, message: 'bookinfo: verified: all 6 pods run without a sidecar and are redirected by ztunnel'});
     await ui.see('✔ bookinfo: verified: all 6 pods run without a sidecar');
     assert.match(ui.footer(), /enter continue/);
@@ -768,12 +769,12 @@ describe('everywhere', () => {
     await ui.press('esc', /0 selected/);
     await ui.press('space', '◉ bookinfo');
     await ui.press('enter', /warning\(s\) at the end of the preview/);
-    await ui.press('y', '22 operations');
+    await ui.press('y', '24 operations');
     // enter asks "apply?", and the esc right behind it answers "not yet": it must not leave the screen.
     ui.r.stdin.write(`${KEYS.enter}${KEYS.esc}`);
     await settle(120);
     assert.match(ui.frame(), /Preview \(step 6 of 8\)/);
-    assert.doesNotMatch(ui.frame(), /Apply 22 operations/);
+    assert.doesNotMatch(ui.frame(), /Apply 24 operations/);
     ui.unmount();
   });
 
@@ -790,7 +791,7 @@ describe('everywhere', () => {
     await walkTo(ui, 'apply');
     const run = fake.lastRun();
     run.play(bookinfoPlan().operations.slice(0, 3));
-    await ui.see('3/22');
+    await ui.see('3/24');
     let frame = await ui.press('q', 'A run is in progress.');
     assert.match(frame, /Quit after the current operation\? Progress is saved in the state file/);
     await ui.press('n', f => !f.includes('A run is in progress.'));

@@ -2,6 +2,7 @@ import type {KubeClient} from '../../kube/client.ts';
 import {progress, type NamespaceStatus, type StateDocument} from '../state/state.ts';
 import {agreesAt, mergePatchBetween, ownedParts} from './diff.ts';
 import {kindRefOf} from './execute.ts';
+import type {Target} from '../plan/types.ts';
 import {byCodeUnits} from '../order.ts';
 
 export interface NamespaceStatusReport {
@@ -15,17 +16,25 @@ export interface NamespaceStatusReport {
   agrees: boolean;
 }
 
+function sameTarget(a: Target, b: Target): boolean {
+  return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+}
+
 /** Where each namespace stands in the state file, and whether the cluster still agrees with it. */
 export async function migrationStatus(state: StateDocument, client: KubeClient): Promise<NamespaceStatusReport[]> {
   const out: NamespaceStatusReport[] = [];
   for (const record of Object.values(state.namespaces).sort((a, b) => byCodeUnits(a.name, b.name))) {
     const {done, total, current} = progress(record);
     const drift: string[] = [];
-    for (const op of record.operations) {
+    for (const [i, op] of record.operations.entries()) {
       if (op.status !== 'done' || op.operation.action === 'restart') continue;
       const t = op.operation.target;
+      // A later operation of the plan on the same object (an update, then the clean-up's delete) decides.
+      if (record.operations.slice(i + 1).some(later => (later.status === 'done' || later.status === 'started' || later.status === 'failed') && sameTarget(later.operation.target, t))) continue;
       const live = await client.get(kindRefOf(t), t.namespace, t.name);
       const where = `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+      // A pod is replaced by its controller at any time: its label lives on in the pod template.
+      if (!live && t.kind === 'Pod') continue;
       if (op.liveAfter === null) {
         if (live) drift.push(`${where} exists again`);
       } else if (!live) {

@@ -3,7 +3,7 @@ import {auditContext} from '../audit/audit.ts';
 import {FINDINGS} from '../audit/catalogue.ts';
 import {attachmentOf, hasWaypointClassPolicy} from '../authorization.ts';
 import {isFinished} from '../dataplane.ts';
-import {buildContext, selectsApplicationPods} from '../audit/context.ts';
+import {buildContext, selects, selectsApplicationPods} from '../audit/context.ts';
 import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
 import {parseServiceHost} from '../routes/translatability.ts';
@@ -112,7 +112,11 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
           cleanup.get(name)!.push(operation(name, 'cleanup', 'update', targetOf(original), original, kept, `its HTTPRoute replaces its mesh routes; it stays for ${others.join(', ')}, without mesh`));
           continue;
         }
-        cleanup.get(name)!.push(operation(name, 'cleanup', 'delete', targetOf(original), original, null, 'replaced by its waypoint version; deleted right after the restart, as the guide says'));
+        // As the plan leaves it by then: a policy the plan updated first (to let the waypoint through) is
+        // deleted in that state, or the delete would take the plan's own change for someone else's.
+        const key = `${original.kind}/${original.metadata.namespace}/${original.metadata.name}`;
+        const latest = [...ops].reverse().find(o => o.action === 'update' && `${o.target.kind}/${o.target.namespace}/${o.target.name}` === key)?.after ?? original;
+        cleanup.get(name)!.push(operation(name, 'cleanup', 'delete', targetOf(original), latest, null, 'replaced by its waypoint version; deleted right after the last restart of the pods it selects'));
       }
       perNamespace.set(name, {ops, meshRoutes});
     } else {
@@ -131,7 +135,8 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     if (meshRoutes.length > 0) {
       ops.push(...destinationRuleCleanup({namespace: name, virtualServices: meshRoutes, destinationRules: ctx.inNamespace('destinationRule', name)}, replacedRoutes, stillRouted));
     }
-    operations.push(...orderOperations(ops));
+    const workloads = [...ctx.inNamespace('deployment', name), ...ctx.inNamespace('statefulSet', name), ...ctx.inNamespace('daemonSet', name)];
+    operations.push(...deleteRightAfterLastRestart(orderOperations(ops), workloads));
   }
 
   const planned = new Set(accepted.map(a => a.name));
@@ -185,6 +190,41 @@ const KIND_ORDER: Partial<Record<Operation['step'], string[]>> = {
   'remove-injection': ['Namespace', 'Deployment', 'StatefulSet', 'DaemonSet'],
   cleanup: ['AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin', 'VirtualService', 'DestinationRule'],
 };
+
+const SIDECAR_ENFORCED = new Set(['AuthorizationPolicy', 'RequestAuthentication', 'WasmPlugin']);
+
+/**
+ * The clean-up deletes an original policy right after the restart of the last workload whose pods it
+ * selects, not after every restart of the namespace: from the moment its pods are in ambient mode until it
+ * is gone, ztunnel enforces what is left of it (no L7 rules), so the window is as short as the order of
+ * restarts allows. A policy whose pods no restart replaces stays at the end (the apply runner deletes it
+ * only once no selected pod runs a sidecar).
+ */
+function deleteRightAfterLastRestart(ops: Operation[], workloads: KubeObject[]): Operation[] {
+  const templateLabels = new Map(workloads.map(w => [`${w.kind}/${w.metadata.name}`, (w.spec?.template?.metadata?.labels ?? {}) as Record<string, string>]));
+  const movable = ops.filter(o => o.step === 'cleanup' && o.action === 'delete' && SIDECAR_ENFORCED.has(o.target.kind) && o.before?.spec?.selector?.matchLabels);
+  const rest = ops.filter(o => !movable.includes(o));
+  const after = new Map<Operation, Operation[]>();
+  const unplaced: Operation[] = [];
+  for (const del of movable) {
+    const selector = del.before!.spec.selector.matchLabels as Record<string, string>;
+    const restarts = rest.filter(o => o.action === 'restart' && selects(selector, templateLabels.get(`${o.target.kind}/${o.target.name}`)));
+    const last = restarts.at(-1);
+    if (!last) unplaced.push(del);
+    else after.set(last, [...(after.get(last) ?? []), del]);
+  }
+  const out: Operation[] = [];
+  for (const op of rest) {
+    out.push(op);
+    if (op.step === 'cleanup' && unplaced.length > 0 && !out.some(o => unplaced.includes(o))) {
+      // Keep the guide's clean-up order: unplaced policy deletes lead the clean-up step, as before.
+      out.splice(out.length - 1, 0, ...unplaced);
+    }
+    out.push(...(after.get(op) ?? []));
+  }
+  if (!out.some(o => unplaced.includes(o))) out.push(...unplaced);
+  return out;
+}
 
 /** Operations in the guide's step order, then kind order, then by id (locale-independent): a stable plan. */
 function orderOperations(ops: Operation[]): Operation[] {

@@ -192,7 +192,22 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
     if (hasTargetRefs(policy.spec)) continue;
     const analysis = analyzeAuthorizationPolicy(policy, input.rootNamespace);
     if (analysis.layer === 'L7' || analysis.action === 'CUSTOM' || analysis.action === 'AUDIT') {
-      if (copyPolicy(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`, undefined, true)) plan.replaced.push(policy);
+      if (copyPolicy(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`, undefined, true)) {
+        plan.replaced.push(policy);
+        // Until the clean-up deletes it, the original selects pods that are already restarted into ambient
+        // mode, where ztunnel drops its L7 rules: an ALLOW left with none denies everything, the traffic the
+        // waypoint has just checked included. Letting the waypoint's identity through keeps that traffic
+        // flowing (at a sidecar not yet restarted too, which sees the waypoint as the caller); callers that
+        // bypass the waypoint are still checked by the original's own rules where a sidecar remains.
+        if (analysis.action === 'ALLOW' && !analysis.dryRun) {
+          const rules = (Array.isArray(policy.spec?.rules) ? policy.spec.rules : []) as unknown[];
+          const updated = structuredClone(policy);
+          updated.spec = {...updated.spec, rules: [...rules, {from: [{source: {principals: [waypoint.principal]}}]}]};
+          plan.operations.push(
+            operation(namespace, 'policies', 'update', targetOf(policy), policy, updated, `lets the waypoint (${waypoint.principal}) through while the pods restart: the waypoint enforces the copy, and ztunnel, which drops L7 rules, would otherwise deny everything ${policy.metadata.name} allows`),
+          );
+        }
+      }
       continue;
     }
     const identity = waypointIdentityEffect(policy, waypoint);

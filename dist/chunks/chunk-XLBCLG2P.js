@@ -1,6 +1,6 @@
 import {
   readinessLabel
-} from "./chunk-7EWFAVJ6.js";
+} from "./chunk-GZO3AIBA.js";
 
 // source/app/audit-format.ts
 var CHECK_MARK = { pass: "\u2714", warn: "!", fail: "\u2718", unverified: "?" };

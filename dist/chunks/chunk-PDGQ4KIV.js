@@ -568,7 +568,7 @@ var DEMO_CLUSTER_FILE = "demo-cluster.json";
 var DEMO_CONTEXT = "ambient-migrate-demo";
 async function openCluster(flags, options = {}) {
   if (flags.demo || flags.clusterFrom) {
-    const [{ startSimulator }, { SeedError, DEMO_FIXTURES }] = await Promise.all([import("./simulator-EF2E5JTA.js"), import("./seed-UEYMC54Q.js")]);
+    const [{ startSimulator }, { SeedError, DEMO_FIXTURES }] = await Promise.all([import("./simulator-BNCTEMBH.js"), import("./seed-UEYMC54Q.js")]);
     let simulator;
     try {
       simulator = await startSimulator({

@@ -2,8 +2,13 @@ import {
   userView
 } from "./chunk-ISJ5NZQH.js";
 import {
-  MANAGED_BY
-} from "./chunk-2JAFWMLK.js";
+  MANAGED_BY,
+  hasSidecar,
+  isAmbientPod,
+  isLive,
+  isMeshInfrastructure,
+  selects
+} from "./chunk-VOHJU6GF.js";
 import {
   clusterIdentity,
   ensureWorkdir,
@@ -15,7 +20,7 @@ import {
 } from "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-GMPKUAZ5.js";
+} from "./chunk-PDGQ4KIV.js";
 import {
   KubeError,
   UserFacingError
@@ -80,6 +85,32 @@ function normalise(value) {
 }
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// source/core/apply/verify.ts
+function remedyFor(pod) {
+  const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
+  const name = pod.metadata.name;
+  if (!owner) return `${name} (no controller): delete it and create it again`;
+  if (owner.kind === "Job") return `${name} (Job ${owner.name}): wait for it to finish, or delete the pod`;
+  if (owner.kind === "ReplicaSet") return `${name} (ReplicaSet ${owner.name.replace(/-[a-z0-9]{5,10}$/, "")}): kubectl rollout restart the workload, or delete the pod`;
+  return `${name} (${owner.kind} ${owner.name}): restart it (kubectl -n ${pod.metadata.namespace} rollout restart ${owner.kind.toLowerCase()}/${owner.name}), or delete the pod`;
+}
+function hasProxyContainer(pod) {
+  return [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].some((c) => c.name === "istio-proxy");
+}
+async function verifyNamespace(client, namespace) {
+  const pods = (await client.list(KINDS.pod, { namespace })).filter((p) => !isMeshInfrastructure(p) && isLive(p));
+  const inMesh = pods.filter((p) => p.metadata.labels?.["istio.io/dataplane-mode"] !== "none");
+  const sidecarPods = inMesh.filter(hasProxyContainer);
+  const withSidecar = sidecarPods.map((p) => p.metadata.name);
+  const notRedirected = inMesh.filter((p) => !hasProxyContainer(p) && !isAmbientPod(p)).map((p) => p.metadata.name);
+  const ok = withSidecar.length === 0 && notRedirected.length === 0;
+  const parts = [];
+  if (sidecarPods.length) parts.push(`${sidecarPods.length} pod${sidecarPods.length === 1 ? "" : "s"} still run${sidecarPods.length === 1 ? "s" : ""} a sidecar: ${sidecarPods.slice(0, 5).map(remedyFor).join("; ")}${sidecarPods.length > 5 ? "; \u2026" : ""}`);
+  if (notRedirected.length) parts.push(`${notRedirected.length} pod${notRedirected.length === 1 ? " is" : "s are"} not redirected by ztunnel (no ambient.istio.io/redirection=enabled): ${notRedirected.slice(0, 3).join(", ")}${notRedirected.length > 3 ? ", \u2026" : ""}; check istio-cni on their nodes`);
+  const message = ok ? `verified: all ${inMesh.length} pods run without a sidecar and are redirected by ztunnel` : `not yet ambient: ${parts.join(". ")}. Then run apply again to check`;
+  return { ok, withSidecar, notRedirected, message };
 }
 
 // source/core/apply/wait.ts
@@ -218,6 +249,7 @@ async function perform(state, record, kind, deps) {
     }
     case "update":
     case "label": {
+      if (!live && t.kind === "Pod") return true;
       if (!live) throw new ApplyStopped(`${t.kind} ${t.namespace ? `${t.namespace}/` : ""}${t.name} no longer exists. ${replan(op.namespace)}`, op.namespace, op.id);
       const patch = mergePatchBetween(ownedParts(op.before), ownedParts(op.after));
       if (agreesAt(patch, ownedParts(live), ownedParts(op.after))) return true;
@@ -235,6 +267,7 @@ async function perform(state, record, kind, deps) {
     }
     case "delete": {
       if (!live) return true;
+      if (!deps.dryRun) await refuseWhileSidecarsEnforce(op, client);
       const expected = ownedParts(op.before);
       const patch = mergePatchBetween({}, expected);
       if (!agreesAt(patch, ownedParts(live), expected)) {
@@ -268,6 +301,20 @@ async function perform(state, record, kind, deps) {
       return landed;
     }
   }
+}
+var SIDECAR_ENFORCED = /* @__PURE__ */ new Set(["AuthorizationPolicy", "RequestAuthentication", "WasmPlugin"]);
+async function refuseWhileSidecarsEnforce(op, client) {
+  if (op.step !== "cleanup" || !SIDECAR_ENFORCED.has(op.target.kind) || !op.before || !op.target.namespace) return;
+  const selector = op.before.spec?.selector?.matchLabels;
+  const pods = await client.list(KINDS.pod, { namespace: op.target.namespace });
+  const enforcing = pods.filter((p) => isLive(p) && hasSidecar(p) && !isMeshInfrastructure(p) && (!selector || selects(selector, p.metadata.labels)));
+  if (enforcing.length === 0) return;
+  const t = op.target;
+  throw new ApplyStopped(
+    `${t.kind} ${t.namespace}/${t.name} is not deleted yet: ${enforcing.length} pod${enforcing.length === 1 ? "" : "s"} it selects still run${enforcing.length === 1 ? "s" : ""} a sidecar, which enforces it (the waypoint copy does not reach ${enforcing.length === 1 ? "it" : "them"}): ${enforcing.slice(0, 5).map(remedyFor).join("; ")}${enforcing.length > 5 ? "; \u2026" : ""}. Then run apply again`,
+    op.namespace,
+    op.id
+  );
 }
 function replan(namespace) {
   return `To plan afresh, revert the namespace (ambient-migrate revert -n ${namespace}) and run apply again`;
@@ -518,6 +565,7 @@ export {
   mergePatchBetween,
   ownedParts,
   agreesAt,
+  verifyNamespace,
   waitForRollout,
   FIELD_MANAGER,
   RESTARTED_AT,

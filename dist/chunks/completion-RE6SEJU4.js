@@ -99,7 +99,7 @@ function fishScript(commands) {
 }
 async function listNamespaceNames(flags) {
   try {
-    const { openCluster } = await import("./cluster-source-YX5S3CMR.js");
+    const { openCluster } = await import("./cluster-source-UDMQIIUS.js");
     const connection = await openCluster({ ...flags, requestTimeoutMs: flags.requestTimeoutMs ?? 3e3, readAttempts: 1 });
     try {
       return (await connection.client.list(KINDS.namespace)).map((n) => n.metadata.name).sort();

@@ -1,11 +1,7 @@
 import {
-  isAmbientPod,
-  isLive,
-  isMeshInfrastructure
-} from "./chunk-7EWFAVJ6.js";
-import {
-  KINDS
-} from "./chunk-MSTYNHIA.js";
+  applyNamespace,
+  verifyNamespace
+} from "./chunk-SPCHILSG.js";
 
 // source/ui/wizard/components/diff-lines.ts
 import { structuredPatch } from "diff";
@@ -85,17 +81,17 @@ function previewLines(plan, width = Number.POSITIVE_INFINITY) {
   return lines;
 }
 
-// source/core/apply/verify.ts
-function hasProxyContainer(pod) {
-  return [...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].some((c) => c.name === "istio-proxy");
-}
-async function verifyNamespace(client, namespace) {
-  const pods = (await client.list(KINDS.pod, { namespace })).filter((p) => !isMeshInfrastructure(p) && isLive(p));
-  const withSidecar = pods.filter(hasProxyContainer).map((p) => p.metadata.name);
-  const notRedirected = pods.filter((p) => !isAmbientPod(p)).map((p) => p.metadata.name);
-  const ok = withSidecar.length === 0 && notRedirected.length === 0;
-  const message = ok ? `verified: all ${pods.length} pods run without a sidecar and are redirected by ztunnel` : `not yet ambient: ${withSidecar.length ? `${withSidecar.length} pods still have istio-proxy (${withSidecar.slice(0, 3).join(", ")})` : ""}${withSidecar.length && notRedirected.length ? "; " : ""}${notRedirected.length ? `${notRedirected.length} pods lack ambient.istio.io/redirection=enabled (${notRedirected.slice(0, 3).join(", ")})` : ""}`;
-  return { ok, withSidecar, notRedirected, message };
+// source/core/apply/runner.ts
+async function migrateNamespace(state, namespace, deps) {
+  await applyNamespace(state, namespace, deps);
+  if (deps.dryRun) return { namespace, verified: true, dryRun: true };
+  const verification = await verifyNamespace(deps.client, namespace);
+  const record = state.namespaces[namespace];
+  record.status = verification.ok ? "done" : "unverified";
+  record.verification = { checkedAt: deps.now().toISOString(), ok: verification.ok, message: verification.message };
+  state.updatedAt = deps.now().toISOString();
+  await deps.persist(state);
+  return { namespace, verified: verification.ok, verification, dryRun: false };
 }
 
 export {
@@ -104,5 +100,5 @@ export {
   operationDiff,
   wrapText,
   previewLines,
-  verifyNamespace
+  migrateNamespace
 };

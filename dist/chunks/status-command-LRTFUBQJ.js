@@ -5,31 +5,36 @@ import {
   openMigrationSession,
   ownedParts,
   progress
-} from "./chunk-46QV2BD7.js";
+} from "./chunk-SPCHILSG.js";
 import "./chunk-ISJ5NZQH.js";
 import {
   writeStructured
 } from "./chunk-HCBSESBI.js";
 import {
   byCodeUnits
-} from "./chunk-2JAFWMLK.js";
+} from "./chunk-VOHJU6GF.js";
 import "./chunk-BHLIGX4B.js";
 import "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
-import "./chunk-GMPKUAZ5.js";
+import "./chunk-PDGQ4KIV.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/core/apply/status.ts
+function sameTarget(a, b) {
+  return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+}
 async function migrationStatus(state, client) {
   const out = [];
   for (const record of Object.values(state.namespaces).sort((a, b) => byCodeUnits(a.name, b.name))) {
     const { done, total, current } = progress(record);
     const drift = [];
-    for (const op of record.operations) {
+    for (const [i, op] of record.operations.entries()) {
       if (op.status !== "done" || op.operation.action === "restart") continue;
       const t = op.operation.target;
+      if (record.operations.slice(i + 1).some((later) => (later.status === "done" || later.status === "started" || later.status === "failed") && sameTarget(later.operation.target, t))) continue;
       const live = await client.get(kindRefOf(t), t.namespace, t.name);
       const where = `${t.kind} ${t.namespace ? `${t.namespace}/` : ""}${t.name}`;
+      if (!live && t.kind === "Pod") continue;
       if (op.liveAfter === null) {
         if (live) drift.push(`${where} exists again`);
       } else if (!live) {

@@ -4,19 +4,19 @@ import {
 } from "./chunk-YTJSR76Q.js";
 import {
   formatAudit
-} from "./chunk-PMEPC4XA.js";
+} from "./chunk-XLBCLG2P.js";
 import {
   writeStructured
 } from "./chunk-HCBSESBI.js";
 import {
   auditCluster
-} from "./chunk-7EWFAVJ6.js";
-import "./chunk-2JAFWMLK.js";
+} from "./chunk-GZO3AIBA.js";
+import "./chunk-VOHJU6GF.js";
 import "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-GMPKUAZ5.js";
+} from "./chunk-PDGQ4KIV.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/audit-command.ts

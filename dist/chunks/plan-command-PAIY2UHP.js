@@ -1,30 +1,30 @@
 import {
   formatPlan,
   planFiles
-} from "./chunk-3NKMIGWP.js";
+} from "./chunk-LSBWZTW7.js";
 import {
   planMigration
-} from "./chunk-7AHIBVUS.js";
+} from "./chunk-RL7YLADG.js";
 import "./chunk-ISJ5NZQH.js";
 import {
   colorEnabled,
   makeStyle
 } from "./chunk-YTJSR76Q.js";
-import "./chunk-PMEPC4XA.js";
+import "./chunk-XLBCLG2P.js";
 import {
   writeStructured
 } from "./chunk-HCBSESBI.js";
+import "./chunk-GZO3AIBA.js";
 import {
   AUDIT_KINDS
-} from "./chunk-7EWFAVJ6.js";
-import "./chunk-2JAFWMLK.js";
+} from "./chunk-VOHJU6GF.js";
 import {
   loadInventory
 } from "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-GMPKUAZ5.js";
+} from "./chunk-PDGQ4KIV.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/plan-command.ts

@@ -1,28 +1,28 @@
 import {
   progressLine,
   surviveClosedOutput
-} from "./chunk-FCJSCY5M.js";
+} from "./chunk-EDTTCTAF.js";
 import {
   revertNamespace,
   revertOrder
-} from "./chunk-Y6DY4ZFZ.js";
-import "./chunk-U7HY2OJC.js";
+} from "./chunk-BIT3JCTE.js";
+import "./chunk-NCT2FNLH.js";
 import {
   ApplyStopped,
   openMigrationSession
-} from "./chunk-46QV2BD7.js";
+} from "./chunk-SPCHILSG.js";
 import {
   describeOperation
-} from "./chunk-3NKMIGWP.js";
-import "./chunk-7AHIBVUS.js";
+} from "./chunk-LSBWZTW7.js";
+import "./chunk-RL7YLADG.js";
 import "./chunk-ISJ5NZQH.js";
-import "./chunk-PMEPC4XA.js";
-import "./chunk-7EWFAVJ6.js";
-import "./chunk-2JAFWMLK.js";
+import "./chunk-XLBCLG2P.js";
+import "./chunk-GZO3AIBA.js";
+import "./chunk-VOHJU6GF.js";
 import "./chunk-BHLIGX4B.js";
 import "./chunk-ODE5LSI6.js";
 import "./chunk-MSTYNHIA.js";
-import "./chunk-GMPKUAZ5.js";
+import "./chunk-PDGQ4KIV.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/revert-command.ts

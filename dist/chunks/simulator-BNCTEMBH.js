@@ -3,7 +3,7 @@ import {
   kubeconfigFor,
   startSimulator,
   writeKubeconfig
-} from "./chunk-SBZNHDCP.js";
+} from "./chunk-5JNLXHMQ.js";
 import "./chunk-QJBLK3IT.js";
 import "./chunk-6PFMMRXX.js";
 export {

@@ -1,35 +1,35 @@
 import {
   revertNamespace
-} from "./chunk-Y6DY4ZFZ.js";
+} from "./chunk-BIT3JCTE.js";
 import {
   findingMessage,
+  migrateNamespace,
   previewLines,
   resourceLabel,
-  verifyNamespace,
   wrapText
-} from "./chunk-U7HY2OJC.js";
+} from "./chunk-NCT2FNLH.js";
 import {
   ApplyStopped,
-  applyNamespace,
   newState,
   openMigrationSession,
   progress,
   recordPlan,
   statePath
-} from "./chunk-46QV2BD7.js";
+} from "./chunk-SPCHILSG.js";
 import {
   planMigration
-} from "./chunk-7AHIBVUS.js";
+} from "./chunk-RL7YLADG.js";
 import "./chunk-ISJ5NZQH.js";
 import {
-  AUDIT_KINDS,
   auditInventory,
+  readinessLabel
+} from "./chunk-GZO3AIBA.js";
+import {
+  AUDIT_KINDS,
   dataplaneMode,
   findControlPlanes,
-  podsByNamespace,
-  readinessLabel
-} from "./chunk-7EWFAVJ6.js";
-import "./chunk-2JAFWMLK.js";
+  podsByNamespace
+} from "./chunk-VOHJU6GF.js";
 import {
   BACKUP_KINDS,
   buildBackup,
@@ -43,7 +43,7 @@ import {
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-GMPKUAZ5.js";
+} from "./chunk-PDGQ4KIV.js";
 import "./chunk-KOEXQVHC.js";
 
 // source/app/wizard-command.tsx
@@ -1498,8 +1498,12 @@ async function createWizardServices(flags, notify) {
       try {
         for (const ns of namespaces) {
           if (!state.namespaces[ns]) continue;
-          await applyNamespace(state, ns, { client, now: () => /* @__PURE__ */ new Date(), sleep, persist: () => save(), report: hooks.onEvent, stopRequested: hooks.stopRequested });
-          messages.push(`${ns}: ${(await verifyNamespace(client, ns)).message}`);
+          const outcome = await migrateNamespace(state, ns, { client, now: () => /* @__PURE__ */ new Date(), sleep, persist: () => save(), report: hooks.onEvent, stopRequested: hooks.stopRequested });
+          if (!outcome.verified) {
+            auditInventoryCache = void 0;
+            return { ok: false, message: `${ns}: ${outcome.verification.message}`, namespace: ns };
+          }
+          messages.push(`${ns}: ${outcome.verification.message}`);
         }
         auditInventoryCache = void 0;
         return { ok: true, message: messages.join("\n") };

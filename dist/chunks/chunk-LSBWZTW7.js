@@ -1,10 +1,10 @@
 import {
   findingLine
-} from "./chunk-PMEPC4XA.js";
+} from "./chunk-XLBCLG2P.js";
 import {
   STEPS,
   byCodeUnits
-} from "./chunk-2JAFWMLK.js";
+} from "./chunk-VOHJU6GF.js";
 
 // source/app/plan-format.ts
 import yaml from "js-yaml";

@@ -4,43 +4,44 @@ import {
   targetOf
 } from "./chunk-ISJ5NZQH.js";
 import {
-  DATAPLANE_LABEL,
   FINDINGS,
-  INJECTION_LABEL,
-  REVISION_LABEL,
-  WAYPOINT_MANAGED_LABEL,
   analyzeAuthorizationPolicy,
   analyzeVirtualService,
   attachmentOf,
   auditContext,
-  buildContext,
-  describe,
   exemptWaypoint,
-  hasSidecar,
   hasTargetRefs,
   hasWaypointClassPolicy,
-  isFinished,
-  isInfrastructureWorkload,
-  isLive,
-  isMeshInfrastructure,
   makeFinding,
+  namespaceRevision,
   parseServiceHost,
-  refOf,
-  selects,
-  selectsApplicationPods,
   waypointGateway,
   waypointIdentity,
   waypointIdentityEffect,
   waypointRef,
   withoutCallerConditions
-} from "./chunk-7EWFAVJ6.js";
+} from "./chunk-GZO3AIBA.js";
 import {
+  DATAPLANE_LABEL,
+  INJECTION_LABEL,
   MANAGED_BY,
+  REVISION_LABEL,
   SOURCE_ANNOTATION,
   STEPS,
+  WAYPOINT_MANAGED_LABEL,
   WAYPOINT_NAME,
-  byCodeUnits
-} from "./chunk-2JAFWMLK.js";
+  buildContext,
+  byCodeUnits,
+  describe,
+  hasSidecar,
+  isFinished,
+  isInfrastructureWorkload,
+  isLive,
+  isMeshInfrastructure,
+  refOf,
+  selects,
+  selectsApplicationPods
+} from "./chunk-VOHJU6GF.js";
 
 // source/core/plan/attachment.ts
 function podTemplateUnits(workloads, pods) {
@@ -71,7 +72,7 @@ function attachmentFor(selector, units, services) {
     targets.push(service.metadata.name);
     for (const b of backing) covered.add(b);
   }
-  if (targets.length === 0) return { kind: "nothing" };
+  if (targets.length === 0) return { kind: "unfronted", selected: [...selected].sort(byCodeUnits) };
   return { kind: "services", services: targets };
 }
 
@@ -86,6 +87,27 @@ function withLabels(namespace, change) {
   }
   return { ...namespace, metadata: { ...namespace.metadata, labels } };
 }
+function optsOut(meta) {
+  return meta?.labels?.[INJECT_OVERRIDE] === "false" || meta?.annotations?.[INJECT_OVERRIDE] === "false";
+}
+var OUT_OF_MESH = { [DATAPLANE_LABEL]: "none" };
+function keepOptedOutPodsOut(namespace, workloads, pods) {
+  const ops = [];
+  for (const workload of [...workloads].sort((a, b) => byCodeUnits(`${a.kind}/${a.metadata.name}`, `${b.kind}/${b.metadata.name}`))) {
+    const template = workload.spec?.template?.metadata;
+    if (!optsOut(template) || template?.labels?.[DATAPLANE_LABEL] === "none" || workload.metadata.labels?.[WAYPOINT_MANAGED_LABEL]) continue;
+    const next = structuredClone(workload);
+    next.spec.template.metadata.labels = { ...next.spec.template.metadata.labels ?? {}, ...OUT_OF_MESH };
+    ops.push(operation(namespace, "enroll", "update", targetOf(workload), workload, next, `its pods opted out of the mesh (${INJECT_OVERRIDE}: "false"); ${DATAPLANE_LABEL}=none keeps them out of ambient mode too`));
+  }
+  for (const pod of [...pods].sort((a, b) => byCodeUnits(a.metadata.name, b.metadata.name))) {
+    if (!isLive(pod) || hasSidecar(pod) || isMeshInfrastructure(pod) || pod.metadata.labels?.[DATAPLANE_LABEL] === "none") continue;
+    if (!optsOut(pod.metadata)) continue;
+    const next = { ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata.labels ?? {}, ...OUT_OF_MESH } } };
+    ops.push(operation(namespace, "enroll", "label", targetOf(pod), pod, next, `it opted out of the mesh (${INJECT_OVERRIDE}: "false"); ${DATAPLANE_LABEL}=none keeps it out of ambient mode when the namespace is enrolled`));
+  }
+  return ops;
+}
 function planEnablement(input) {
   const ops = [];
   const name = input.namespace.metadata.name;
@@ -98,6 +120,7 @@ function planEnablement(input) {
     current = next;
   };
   if (input.waypoint) label("use-waypoint", { [USE_WAYPOINT_LABEL]: WAYPOINT_NAME }, "send the namespace's Service traffic through its waypoint");
+  ops.push(...keepOptedOutPodsOut(name, input.workloads, input.pods));
   label("enroll", { [DATAPLANE_LABEL]: "ambient" }, "enroll the namespace in ambient mode (pods with sidecars keep them until restarted)");
   label("remove-injection", { [INJECTION_LABEL]: null, [REVISION_LABEL]: null }, "stop injecting sidecars into new pods");
   const restart = [];
@@ -126,6 +149,19 @@ function planEnablement(input) {
 }
 
 // source/core/plan/policies.ts
+var USE_WAYPOINT = "istio.io/use-waypoint";
+var USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
+function boundToOwnWaypoint(service, namespace) {
+  const labels = service.metadata.labels ?? {};
+  const name = labels[USE_WAYPOINT];
+  if (name === void 0) return true;
+  return name === WAYPOINT_NAME && (labels[USE_WAYPOINT_NAMESPACE] ?? namespace) === namespace;
+}
+function frontsSelected(service, units, selector) {
+  const serviceSelector = service.spec?.selector;
+  if (!serviceSelector || Object.keys(serviceSelector).length === 0) return false;
+  return units.some((u) => selects(serviceSelector, u.labels) && (!selector || selects(selector, u.labels)));
+}
 function selectorOf(object) {
   return object.spec?.selector?.matchLabels;
 }
@@ -153,7 +189,7 @@ function waypointCopy(original, targetRefs, rules) {
 function planPolicies(input) {
   const plan = { operations: [], replaced: [], findings: [] };
   const { namespace } = input;
-  const copyToWaypoint = (original, why, rules) => {
+  const copyToWaypoint = (original, why, rules, replaces = false) => {
     if (original.metadata.namespace === input.rootNamespace && !selectorOf(original)) {
       plan.findings.push(
         makeFinding(FINDINGS.meshWidePolicy, {
@@ -179,11 +215,38 @@ function planPolicies(input) {
       );
       return void 0;
     }
+    if (attachment.kind === "unfronted") {
+      if (!replaces) return void 0;
+      plan.findings.push(
+        makeFinding(FINDINGS.policyPodsWithoutService, {
+          message: `${describe(original)} selects ${attachment.selected.join(", ")}, which no Service fronts: their traffic never goes through the waypoint, and without sidecars nothing can enforce what only a waypoint can (ztunnel would ${(original.spec?.action ?? "ALLOW") === "ALLOW" && original.kind === "AuthorizationPolicy" ? "deny everything this ALLOW allows" : "ignore it"})`,
+          remedy: `put those pods behind a Service (the copy then attaches to it), or give them a workload waypoint (istio.io/waypoint-for: workload), or leave ${namespace} in sidecar mode; then plan again`,
+          namespaces: [namespace],
+          resource: refOf(original),
+          scope: "workload"
+        })
+      );
+      return void 0;
+    }
     if (attachment.kind === "part-of-service") {
       plan.findings.push(
         makeFinding(FINDINGS.policySelectsPartOfService, {
           message: `${describe(original)} selects ${attachment.selected.join(", ")} but not ${attachment.missed.join(", ")} behind Service ${attachment.service}: a Service target would apply it to all of them`,
           remedy: `create a Service for just those pods and target it, or use a workload waypoint (istio.io/waypoint-for: workload); then plan again`,
+          namespaces: [namespace],
+          resource: refOf(original),
+          scope: "workload"
+        })
+      );
+      return void 0;
+    }
+    const covered = attachment.kind === "waypoint" ? input.services : input.services.filter((s) => attachment.services.includes(s.metadata.name));
+    const off = covered.filter((s) => !boundToOwnWaypoint(s, namespace)).filter((s) => attachment.kind !== "waypoint" || frontsSelected(s, input.units, selectorOf(original)));
+    if (off.length > 0) {
+      plan.findings.push(
+        makeFinding(FINDINGS.policyServiceOffWaypoint, {
+          message: `${describe(original)} protects ${off.map((s) => `Service ${s.metadata.name} (${USE_WAYPOINT}: ${s.metadata.labels?.[USE_WAYPOINT] ?? ""}${s.metadata.labels?.[USE_WAYPOINT_NAMESPACE] ? `, ${USE_WAYPOINT_NAMESPACE}: ${s.metadata.labels[USE_WAYPOINT_NAMESPACE]}` : ""})`).join(", ")}, which will not go through the waypoint of ${namespace}: no waypoint copy would be enforced there, and without sidecars nothing would enforce ${original.metadata.name}`,
+          remedy: `remove the ${USE_WAYPOINT} label from ${off.map((s) => s.metadata.name).join(", ")} (or point it at the waypoint "${WAYPOINT_NAME}" of ${namespace}), or attach a copy of ${original.metadata.name} to the waypoint it uses; then plan again`,
           namespaces: [namespace],
           resource: refOf(original),
           scope: "workload"
@@ -197,8 +260,8 @@ function planPolicies(input) {
     return attachment.kind === "waypoint" ? [WAYPOINT_TARGET] : attachment.services;
   };
   const allowCopies = [];
-  const copyPolicy = (policy, why, rules) => {
-    const copied2 = copyToWaypoint(policy, why, rules);
+  const copyPolicy = (policy, why, rules, replaces = false) => {
+    const copied2 = copyToWaypoint(policy, why, rules, replaces);
     if (copied2 && (policy.spec?.action ?? "ALLOW") === "ALLOW") allowCopies.push({ policy, refs: copied2 });
     return Boolean(copied2);
   };
@@ -207,7 +270,17 @@ function planPolicies(input) {
     if (hasTargetRefs(policy.spec)) continue;
     const analysis = analyzeAuthorizationPolicy(policy, input.rootNamespace);
     if (analysis.layer === "L7" || analysis.action === "CUSTOM" || analysis.action === "AUDIT") {
-      if (copyPolicy(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`)) plan.replaced.push(policy);
+      if (copyPolicy(policy, `${describe(policy)} has L7 rules only a waypoint can enforce`, void 0, true)) {
+        plan.replaced.push(policy);
+        if (analysis.action === "ALLOW" && !analysis.dryRun) {
+          const rules2 = Array.isArray(policy.spec?.rules) ? policy.spec.rules : [];
+          const updated = structuredClone(policy);
+          updated.spec = { ...updated.spec, rules: [...rules2, { from: [{ source: { principals: [waypoint.principal] } }] }] };
+          plan.operations.push(
+            operation(namespace, "policies", "update", targetOf(policy), policy, updated, `lets the waypoint (${waypoint.principal}) through while the pods restart: the waypoint enforces the copy, and ztunnel, which drops L7 rules, would otherwise deny everything ${policy.metadata.name} allows`)
+          );
+        }
+      }
       continue;
     }
     const identity = waypointIdentityEffect(policy, waypoint);
@@ -306,11 +379,11 @@ function planPolicies(input) {
   }
   for (const auth of input.requestAuthentications) {
     if (hasTargetRefs(auth.spec)) continue;
-    if (copyToWaypoint(auth, `${describe(auth)} validates JWTs, which only a waypoint can do in ambient mode`)) plan.replaced.push(auth);
+    if (copyToWaypoint(auth, `${describe(auth)} validates JWTs, which only a waypoint can do in ambient mode`, void 0, true)) plan.replaced.push(auth);
   }
   for (const plugin of input.wasmPlugins) {
     if (hasTargetRefs(plugin.spec)) continue;
-    if (copyToWaypoint(plugin, `${describe(plugin)} runs in Envoy, which only a waypoint has in ambient mode`)) plan.replaced.push(plugin);
+    if (copyToWaypoint(plugin, `${describe(plugin)} runs in Envoy, which only a waypoint has in ambient mode`, void 0, true)) plan.replaced.push(plugin);
   }
   return plan;
 }
@@ -1152,10 +1225,6 @@ function convertVirtualService(vs, services) {
   analysis.semanticWarnings.filter((w) => !resolvedHere(w.path)).forEach((w) => problems.warn(w.path, w.reason));
   const spec = isObject(vs.spec) ? vs.spec : {};
   for (const field of Object.keys(spec)) if (!SPEC_FIELDS.has(field)) problems.untranslatableAt(`spec.${field}`, "This field is unknown to the converter, so it cannot be carried over.");
-  const gateways = Array.isArray(spec.gateways) ? spec.gateways : [];
-  if (gateways.some((g) => g !== "mesh")) {
-    problems.warn("spec.gateways", 'The VirtualService also serves Istio Gateways: keep it for them with "mesh" removed from spec.gateways instead of deleting it, or the mesh gets both the VirtualService and the HTTPRoute.');
-  }
   const refs = new ServiceRefs(namespace, services, problems);
   const parentRefs = uniqueParents((Array.isArray(spec.hosts) ? spec.hosts : []).map((h, i) => refs.parent(h, `spec.hosts[${i}]`)));
   const http = Array.isArray(spec.http) ? spec.http : [];
@@ -1464,12 +1533,16 @@ function planMigration(inventory, cluster, requested) {
     const ops = [];
     const waypoint = state.readiness === "needs-waypoint";
     const workloads = [...ctx.inNamespace("deployment", name), ...ctx.inNamespace("statefulSet", name), ...ctx.inNamespace("daemonSet", name)];
+    const namespaceObject = namespaceObjects.get(name);
     if (waypoint) {
       const existing = ctx.inNamespace("gateway", name).find((g) => g.metadata.name === "waypoint");
       if (!existing) {
-        const gateway = waypointGateway(name, ctx.controlPlanes[0]?.revision);
+        const gateway = waypointGateway(name, namespaceRevision(namespaceObject));
         ops.push(operation(name, "waypoint", "create", targetOf(gateway), null, gateway, "a waypoint enforces the L7 policies and routes of this namespace"));
       }
+      const meshRoutes = ctx.inNamespace("virtualService", name).filter((vs) => routeAnalysis(vs).mesh);
+      const routing = planRouting({ namespace: name, virtualServices: meshRoutes, destinationRulesFor, services: serviceLookup });
+      const versionServices2 = routing.operations.filter((o) => o.action === "create" && o.target.kind === "Service").map((o) => o.after);
       const policies = planPolicies({
         namespace: name,
         rootNamespace: ctx.rootNamespace,
@@ -1480,23 +1553,29 @@ function planMigration(inventory, cluster, requested) {
         rootSelected: name === ctx.rootNamespace ? [] : rootSelectorPolicies.filter((p) => selectsApplicationPods(ctx, p, name)),
         requestAuthentications: ctx.inNamespace("requestAuthentication", name),
         wasmPlugins: ctx.inNamespace("wasmPlugin", name),
-        services: ctx.inNamespace("service", name),
+        services: [...ctx.inNamespace("service", name), ...versionServices2],
         units: podTemplateUnits(workloads, ctx.podsIn(name))
       });
-      const meshRoutes = ctx.inNamespace("virtualService", name).filter((vs) => routeAnalysis(vs).mesh);
-      const routing = planRouting({ namespace: name, virtualServices: meshRoutes, destinationRulesFor, services: serviceLookup });
       ops.push(...routing.operations, ...policies.operations);
       findings.push(...policies.findings, ...routing.findings);
-      for (const vs of routing.replaced) replacedRoutes.add(objectKey(vs));
+      for (const vs of routing.replaced) if (gatewaysBesidesMesh(vs).length === 0) replacedRoutes.add(objectKey(vs));
       for (const original of [...policies.replaced, ...routing.replaced]) {
         if (!cleanup.has(name)) cleanup.set(name, []);
-        cleanup.get(name).push(operation(name, "cleanup", "delete", targetOf(original), original, null, "replaced by its waypoint version; deleted right after the restart, as the guide says"));
+        const others = original.kind === "VirtualService" ? gatewaysBesidesMesh(original) : [];
+        if (others.length > 0) {
+          const kept = structuredClone(original);
+          kept.spec = { ...kept.spec, gateways: others };
+          cleanup.get(name).push(operation(name, "cleanup", "update", targetOf(original), original, kept, `its HTTPRoute replaces its mesh routes; it stays for ${others.join(", ")}, without mesh`));
+          continue;
+        }
+        const key = `${original.kind}/${original.metadata.namespace}/${original.metadata.name}`;
+        const latest = [...ops].reverse().find((o) => o.action === "update" && `${o.target.kind}/${o.target.namespace}/${o.target.name}` === key)?.after ?? original;
+        cleanup.get(name).push(operation(name, "cleanup", "delete", targetOf(original), latest, null, "replaced by its waypoint version; deleted right after the last restart of the pods it selects"));
       }
       perNamespace.set(name, { ops, meshRoutes });
     } else {
       perNamespace.set(name, { ops, meshRoutes: [] });
     }
-    const namespaceObject = namespaceObjects.get(name);
     const restartable = ctx.inNamespace("pod", name).filter((p) => !isFinished(p));
     ops.push(...planEnablement({ namespace: namespaceObject, waypoint, workloads, pods: restartable }));
   }
@@ -1506,7 +1585,8 @@ function planMigration(inventory, cluster, requested) {
     if (meshRoutes.length > 0) {
       ops.push(...destinationRuleCleanup({ namespace: name, virtualServices: meshRoutes, destinationRules: ctx.inNamespace("destinationRule", name) }, replacedRoutes, stillRouted));
     }
-    operations.push(...orderOperations(ops));
+    const workloads = [...ctx.inNamespace("deployment", name), ...ctx.inNamespace("statefulSet", name), ...ctx.inNamespace("daemonSet", name)];
+    operations.push(...deleteRightAfterLastRestart(orderOperations(ops), workloads));
   }
   const planned = new Set(accepted.map((a) => a.name));
   return {
@@ -1520,6 +1600,10 @@ function planMigration(inventory, cluster, requested) {
     audit
   };
 }
+function gatewaysBesidesMesh(vs) {
+  const gateways = Array.isArray(vs.spec?.gateways) ? vs.spec.gateways : [];
+  return gateways.filter((g) => g !== "mesh");
+}
 function inListOrder(inventory) {
   const key = (o) => `${o.metadata.namespace ?? ""}\0${o.metadata.name}`;
   const objects = {};
@@ -1530,9 +1614,37 @@ function inListOrder(inventory) {
 }
 var KIND_ORDER = {
   policies: ["Service", "DestinationRule", "HTTPRoute", "AuthorizationPolicy", "RequestAuthentication", "WasmPlugin"],
+  // Opted-out pods, then their templates (whose rollout replaces them), are labelled out of ambient mode
+  // before the namespace is enrolled.
+  enroll: ["Pod", "Deployment", "StatefulSet", "DaemonSet", "Namespace"],
   "remove-injection": ["Namespace", "Deployment", "StatefulSet", "DaemonSet"],
   cleanup: ["AuthorizationPolicy", "RequestAuthentication", "WasmPlugin", "VirtualService", "DestinationRule"]
 };
+var SIDECAR_ENFORCED = /* @__PURE__ */ new Set(["AuthorizationPolicy", "RequestAuthentication", "WasmPlugin"]);
+function deleteRightAfterLastRestart(ops, workloads) {
+  const templateLabels = new Map(workloads.map((w) => [`${w.kind}/${w.metadata.name}`, w.spec?.template?.metadata?.labels ?? {}]));
+  const movable = ops.filter((o) => o.step === "cleanup" && o.action === "delete" && SIDECAR_ENFORCED.has(o.target.kind) && o.before?.spec?.selector?.matchLabels);
+  const rest = ops.filter((o) => !movable.includes(o));
+  const after = /* @__PURE__ */ new Map();
+  const unplaced = [];
+  for (const del of movable) {
+    const selector = del.before.spec.selector.matchLabels;
+    const restarts = rest.filter((o) => o.action === "restart" && selects(selector, templateLabels.get(`${o.target.kind}/${o.target.name}`)));
+    const last = restarts.at(-1);
+    if (!last) unplaced.push(del);
+    else after.set(last, [...after.get(last) ?? [], del]);
+  }
+  const out = [];
+  for (const op of rest) {
+    out.push(op);
+    if (op.step === "cleanup" && unplaced.length > 0 && !out.some((o) => unplaced.includes(o))) {
+      out.splice(out.length - 1, 0, ...unplaced);
+    }
+    out.push(...after.get(op) ?? []);
+  }
+  if (!out.some((o) => unplaced.includes(o))) out.push(...unplaced);
+  return out;
+}
 function orderOperations(ops) {
   const stepIndex = (op) => STEPS.indexOf(op.step);
   const kindIndex = (op) => KIND_ORDER[op.step]?.indexOf(op.target.kind) ?? 0;

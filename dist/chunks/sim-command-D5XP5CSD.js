@@ -1,12 +1,12 @@
 import {
   startSimulator
-} from "./chunk-SBZNHDCP.js";
+} from "./chunk-5JNLXHMQ.js";
 import {
   DEMO_FIXTURES,
   SeedError
 } from "./chunk-QJBLK3IT.js";
 import "./chunk-6PFMMRXX.js";
-import "./chunk-GMPKUAZ5.js";
+import "./chunk-PDGQ4KIV.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";

@@ -1,10 +1,20 @@
 import {
+  AUDIT_KINDS,
   MANAGED_BY,
   WAYPOINT_NAME,
-  byCodeUnits
-} from "./chunk-2JAFWMLK.js";
+  buildContext,
+  byCodeUnits,
+  describe,
+  hasSidecar,
+  isInfrastructureWorkload,
+  isLive,
+  isMeshInfrastructure,
+  refOf,
+  refOfKind,
+  selects,
+  selectsApplicationPods
+} from "./chunk-VOHJU6GF.js";
 import {
-  itemsOf,
   loadInventory
 } from "./chunk-ODE5LSI6.js";
 import {
@@ -13,214 +23,8 @@ import {
   qualifiedName
 } from "./chunk-MSTYNHIA.js";
 
-// source/core/audit/context.ts
-import yaml from "js-yaml";
-
-// source/core/dataplane.ts
-var DATAPLANE_LABEL = "istio.io/dataplane-mode";
-var INJECTION_LABEL = "istio-injection";
-var REVISION_LABEL = "istio.io/rev";
-var SIDECAR_STATUS_ANNOTATION = "sidecar.istio.io/status";
-var REDIRECTION_ANNOTATION = "ambient.istio.io/redirection";
-var WAYPOINT_MANAGED_LABEL = "gateway.istio.io/managed";
-function hasSidecar(pod) {
-  return Boolean(pod.metadata.annotations?.[SIDECAR_STATUS_ANNOTATION]);
-}
-function isAmbientPod(pod) {
-  return pod.metadata.annotations?.[REDIRECTION_ANNOTATION] === "enabled";
-}
-function isMeshInfrastructure(pod) {
-  return isInfrastructureMetadata(pod.metadata.labels, pod.metadata.annotations);
-}
-function isInfrastructureWorkload(workload) {
-  const template = workload.spec?.template?.metadata ?? {};
-  return isInfrastructureMetadata({ ...workload.metadata.labels ?? {}, ...template.labels ?? {} }, template.annotations);
-}
-function isInfrastructureMetadata(labels, annotations) {
-  if (labels?.[WAYPOINT_MANAGED_LABEL]) return true;
-  const templates = annotations?.["inject.istio.io/templates"] ?? "";
-  return templates.split(",").map((t) => t.trim()).includes("gateway");
-}
-function requestsInjection(namespace) {
-  const labels = namespace.metadata.labels ?? {};
-  if (labels[INJECTION_LABEL] === "disabled") return false;
-  return labels[INJECTION_LABEL] === "enabled" || Boolean(labels[REVISION_LABEL]);
-}
-function requestsAmbient(namespace) {
-  return namespace.metadata.labels?.[DATAPLANE_LABEL] === "ambient";
-}
-function dataplaneMode(namespace, podsInNamespace) {
-  const workloads = podsInNamespace.filter((p) => !isMeshInfrastructure(p));
-  const sidecars = workloads.filter(hasSidecar).length;
-  const ambient = workloads.filter(isAmbientPod).length;
-  if (sidecars > 0 && ambient > 0) return "mixed";
-  if (sidecars > 0) return requestsAmbient(namespace) && sidecars < workloads.length ? "mixed" : "sidecar";
-  if (ambient > 0) return "ambient";
-  if (requestsAmbient(namespace)) return "ambient";
-  if (requestsInjection(namespace)) return "sidecar";
-  return "none";
-}
-function isLive(pod) {
-  return !pod.metadata.deletionTimestamp && !isFinished(pod);
-}
-function isFinished(pod) {
-  const phase = pod.status?.phase;
-  return phase === "Succeeded" || phase === "Failed";
-}
-function podsByNamespace(pods) {
-  const out = /* @__PURE__ */ new Map();
-  for (const pod of pods) {
-    if (!isLive(pod)) continue;
-    const ns = pod.metadata.namespace ?? "";
-    const list2 = out.get(ns);
-    if (list2) list2.push(pod);
-    else out.set(ns, [pod]);
-  }
-  return out;
-}
-
-// source/core/control-plane.ts
-function findControlPlanes(deployments) {
-  return deployments.filter((d) => d.metadata.labels?.app === "istiod" || d.metadata.labels?.istio === "pilot").map((d) => {
-    const containers = d.spec?.template?.spec?.containers ?? [];
-    const image = (containers.find((c) => c.name === "discovery") ?? containers[0])?.image ?? "";
-    return {
-      namespace: d.metadata.namespace ?? "",
-      deployment: d.metadata.name,
-      revision: d.metadata.labels?.[REVISION_LABEL] ?? "default",
-      version: versionFromImage(image),
-      image
-    };
-  }).sort((a, b) => byCodeUnits(a.revision, b.revision));
-}
-function versionFromImage(image) {
-  const tag = image.includes("@") ? void 0 : image.split(":").pop();
-  const match = tag ? /^(\d+\.\d+\.\d+)/.exec(tag) : null;
-  return match?.[1];
-}
-
-// source/core/audit/context.ts
-var AUDIT_KINDS = [
-  "namespace",
-  "node",
-  "pod",
-  "deployment",
-  "statefulSet",
-  "daemonSet",
-  "service",
-  "configMap",
-  "secret",
-  "mutatingWebhook",
-  "validatingWebhook",
-  "crd",
-  "networkPolicy",
-  "csiDriver",
-  "virtualService",
-  "destinationRule",
-  "istioGateway",
-  "serviceEntry",
-  "sidecar",
-  "workloadEntry",
-  "workloadGroup",
-  "envoyFilter",
-  "authorizationPolicy",
-  "peerAuthentication",
-  "requestAuthentication",
-  "wasmPlugin",
-  "telemetry",
-  "gateway",
-  "gatewayClass",
-  "httpRoute",
-  "grpcRoute"
-];
-function buildContext(inventory) {
-  const byNamespace = /* @__PURE__ */ new Map();
-  const inNamespace = (kind, namespace) => {
-    let index = byNamespace.get(kind);
-    if (!index) {
-      index = /* @__PURE__ */ new Map();
-      for (const object of itemsOf(inventory, kind)) {
-        const ns = object.metadata.namespace ?? "";
-        const list2 = index.get(ns);
-        if (list2) list2.push(object);
-        else index.set(ns, [object]);
-      }
-      byNamespace.set(kind, index);
-    }
-    return index.get(namespace) ?? [];
-  };
-  const pods = podsByNamespace(itemsOf(inventory, "pod"));
-  const namespaces = itemsOf(inventory, "namespace");
-  const modes = /* @__PURE__ */ new Map();
-  for (const namespace of namespaces) modes.set(namespace.metadata.name, dataplaneMode(namespace, pods.get(namespace.metadata.name) ?? []));
-  const controlPlanes = findControlPlanes(itemsOf(inventory, "deployment"));
-  const istioNamespace = controlPlanes[0]?.namespace ?? "istio-system";
-  const configMap = (namespace, name) => inNamespace("configMap", namespace).find((c) => c.metadata.name === name);
-  const meshConfig = parseMeshConfig(configMap(istioNamespace, "istio") ?? configMap(istioNamespace, `istio-${controlPlanes[0]?.revision}`));
-  return {
-    inventory,
-    items: (kind) => itemsOf(inventory, kind),
-    inNamespace,
-    namespaces,
-    modes,
-    meshNamespaces: [...modes].filter(([, mode]) => mode !== "none").map(([name]) => name).sort(),
-    podsIn: (namespace) => pods.get(namespace) ?? [],
-    controlPlanes,
-    istioNamespace,
-    rootNamespace: meshConfig.rootNamespace ?? istioNamespace,
-    meshConfig,
-    installMethod: detectInstallMethod(inventory, istioNamespace),
-    configMap
-  };
-}
-function parseMeshConfig(configMap) {
-  const text = configMap?.data?.mesh;
-  if (!text) return {};
-  try {
-    const parsed = yaml.load(text);
-    return parsed && typeof parsed === "object" ? parsed : {};
-  } catch {
-    return {};
-  }
-}
-function detectInstallMethod(inventory, istioNamespace) {
-  const istiod = itemsOf(inventory, "deployment").find((d) => d.metadata.namespace === istioNamespace && d.metadata.labels?.app === "istiod");
-  const labels = istiod?.metadata.labels ?? {};
-  const annotations = istiod?.metadata.annotations ?? {};
-  if (itemsOf(inventory, "crd").some((c) => c.metadata.name === "istios.sailoperator.io")) return "operator";
-  if (labels["app.kubernetes.io/managed-by"] === "Helm" || annotations["meta.helm.sh/release-name"]) return "helm";
-  const owner = labels["install.operator.istio.io/owning-resource"];
-  if (owner && owner !== "unknown") return "istioctl";
-  if (labels["operator.istio.io/component"]) return "istioctl";
-  return "unknown";
-}
-function refOf(object) {
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    ...object.metadata.namespace ? { namespace: object.metadata.namespace } : {},
-    name: object.metadata.name
-  };
-}
-function refOfKind(kind, name, namespace) {
-  const ref = KINDS[kind];
-  return { apiVersion: apiVersionOf(ref), kind: ref.kind, ...namespace ? { namespace } : {}, name };
-}
-function selectsApplicationPods(ctx, policy, namespace) {
-  const matchLabels = policy.spec?.selector?.matchLabels;
-  return ctx.podsIn(namespace).some((pod) => !isMeshInfrastructure(pod) && selects(matchLabels, pod.metadata.labels));
-}
-function describe(object) {
-  const ref = "metadata" in object ? refOf(object) : object;
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
-}
-function selects(selector, labels) {
-  if (!selector) return true;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}
-
 // source/core/audit/blockers.ts
-import yaml2 from "js-yaml";
+import yaml from "js-yaml";
 
 // source/core/audit/catalogue.ts
 var GUIDE = "https://istio.io/latest/docs/ambient/migrate/";
@@ -279,6 +83,8 @@ var FINDINGS = {
   // What planning finds when it maps policies and routes onto a waypoint.
   policySelectsPartOfService: finding("plan/policy-selects-part-of-service", "blocker", "Policy selects only some pods of a Service", false),
   policySelectsNothing: finding("plan/policy-selects-nothing", "info", "Policy selects no workload", false),
+  policyPodsWithoutService: finding("plan/policy-pods-without-service", "blocker", "Only a waypoint can enforce a policy whose pods no Service fronts", false),
+  policyServiceOffWaypoint: finding("plan/policy-service-off-waypoint", "blocker", "Policy protects a Service that will not use the namespace waypoint", false),
   meshWidePolicy: finding("plan/mesh-wide-policy", "warning", "Mesh-wide policy needs a GatewayClass attachment", false),
   rootPolicySelectsNamespace: finding("plan/root-policy-selects-namespace", "blocker", "Root-namespace policy only a waypoint can enforce selects pods here", false),
   meshWidePolicyBlocksWaypoint: finding("plan/mesh-wide-policy-blocks-waypoint", "blocker", "Mesh-wide policy would stop traffic through the waypoint", false),
@@ -357,7 +163,7 @@ function vmWorkloads(ctx) {
 function injectorHasSpireTemplate(configMap) {
   const data = configMap.data ?? {};
   try {
-    const config = data.config ? yaml2.load(data.config) : void 0;
+    const config = data.config ? yaml.load(data.config) : void 0;
     if (config?.templates && "spire" in config.templates) return true;
   } catch {
   }
@@ -1199,12 +1005,32 @@ function bypassFindings(ctx, waypointNamespaces) {
   return out;
 }
 
+// source/core/traffic/authz/istio-match.ts
+function istioStringMatch(pattern, value) {
+  if (pattern === "*") return true;
+  if (pattern.startsWith("*")) return value.endsWith(pattern.slice(1));
+  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
+  return pattern === value;
+}
+function parseBool(value) {
+  return ["1", "t", "T", "true", "TRUE", "True"].includes(value ?? "");
+}
+var L4_WHEN_KEYS = /* @__PURE__ */ new Set(["source.ip", "source.namespace", "source.principal", "destination.ip", "destination.port"]);
+var HTTP_SOURCE_FIELDS = ["requestPrincipals", "notRequestPrincipals", "remoteIpBlocks", "notRemoteIpBlocks"];
+var HTTP_OPERATION_FIELDS = ["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"];
+
+// source/core/traffic/authz/select.ts
+function targetRefsOf(spec) {
+  const refs = Array.isArray(spec?.targetRefs) ? spec.targetRefs : [];
+  if (refs.length === 0 && spec?.targetRef) return [spec.targetRef];
+  return refs;
+}
+
 // source/core/authorization.ts
 var L4_SOURCE = ["principals", "notPrincipals", "namespaces", "notNamespaces", "serviceAccounts", "notServiceAccounts", "ipBlocks", "notIpBlocks"];
-var L7_SOURCE = ["requestPrincipals", "notRequestPrincipals", "remoteIpBlocks", "notRemoteIpBlocks"];
+var L7_SOURCE = HTTP_SOURCE_FIELDS;
 var L4_OPERATION = ["ports", "notPorts"];
-var L7_OPERATION = ["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"];
-var L4_WHEN_KEYS = /* @__PURE__ */ new Set(["source.ip", "source.namespace", "source.principal", "destination.ip", "destination.port"]);
+var L7_OPERATION = HTTP_OPERATION_FIELDS;
 function analyzeAuthorizationPolicy(policy, rootNamespace = "istio-system") {
   const spec = policy.spec ?? {};
   const action = spec.action ?? "ALLOW";
@@ -1229,7 +1055,7 @@ function analyzeAuthorizationPolicy(policy, rootNamespace = "istio-system") {
   };
 }
 function hasTargetRefs(spec) {
-  return Boolean(spec?.targetRef || Array.isArray(spec?.targetRefs) && spec.targetRefs.length > 0);
+  return targetRefsOf(spec).length > 0;
 }
 function attachmentOf(policy, rootNamespace) {
   const spec = policy.spec ?? {};
@@ -1298,9 +1124,6 @@ function isSet(value) {
   if (Array.isArray(value)) return value.length > 0;
   return value !== void 0 && value !== null && value !== "";
 }
-function parseBool(value) {
-  return ["1", "t", "T", "true", "TRUE", "True"].includes(value ?? "");
-}
 function hasWaypointClassPolicy(rootPolicies) {
   return rootPolicies.some((p) => (p.spec?.targetRefs ?? []).some((r) => r?.kind === "GatewayClass" && r?.name === "istio-waypoint"));
 }
@@ -1321,6 +1144,12 @@ function waypointGateway(namespace, revision) {
     }
   };
 }
+function namespaceRevision(namespace) {
+  const labels = namespace.metadata.labels ?? {};
+  if (labels["istio-injection"] === "enabled") return void 0;
+  const revision = labels["istio.io/rev"];
+  return revision && revision !== "default" ? revision : void 0;
+}
 function waypointPrincipal(namespace, trustDomain = "cluster.local") {
   return `${trustDomain}/ns/${namespace}/sa/${WAYPOINT_NAME}`;
 }
@@ -1335,12 +1164,6 @@ var CALLER_WHEN_KEYS = /* @__PURE__ */ new Set(["source.principal", "source.name
 var strings = (value) => Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
 var objectOr = (value) => value && typeof value === "object" && !Array.isArray(value) ? value : {};
 var list = (value) => Array.isArray(value) ? value : [];
-function istioStringMatch(pattern, value) {
-  if (pattern === "*") return true;
-  if (pattern.startsWith("*")) return value.endsWith(pattern.slice(1));
-  if (pattern.endsWith("*")) return value.startsWith(pattern.slice(0, -1));
-  return pattern === value;
-}
 function and(...matches) {
   if (matches.includes("no")) return "no";
   return matches.includes("maybe") ? "maybe" : "yes";
@@ -1930,27 +1753,8 @@ function sortFindings(findings) {
 }
 
 export {
-  DATAPLANE_LABEL,
-  INJECTION_LABEL,
-  REVISION_LABEL,
-  WAYPOINT_MANAGED_LABEL,
-  hasSidecar,
-  isAmbientPod,
-  isMeshInfrastructure,
-  isInfrastructureWorkload,
-  dataplaneMode,
-  isLive,
-  isFinished,
-  podsByNamespace,
   readinessLabel,
   FINDINGS,
-  findControlPlanes,
-  AUDIT_KINDS,
-  buildContext,
-  refOf,
-  selectsApplicationPods,
-  describe,
-  selects,
   makeFinding,
   analyzeVirtualService,
   parseServiceHost,
@@ -1959,6 +1763,7 @@ export {
   attachmentOf,
   hasWaypointClassPolicy,
   waypointGateway,
+  namespaceRevision,
   waypointIdentity,
   waypointRef,
   waypointIdentityEffect,

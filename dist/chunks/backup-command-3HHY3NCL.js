@@ -11,7 +11,7 @@ import {
 import "./chunk-MSTYNHIA.js";
 import {
   openCluster
-} from "./chunk-GMPKUAZ5.js";
+} from "./chunk-PDGQ4KIV.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";

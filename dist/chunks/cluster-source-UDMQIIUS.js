@@ -2,7 +2,7 @@ import {
   DEMO_CLUSTER_FILE,
   DEMO_CONTEXT,
   openCluster
-} from "./chunk-GMPKUAZ5.js";
+} from "./chunk-PDGQ4KIV.js";
 import {
   UserFacingError
 } from "./chunk-KOEXQVHC.js";

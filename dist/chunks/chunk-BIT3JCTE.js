@@ -10,7 +10,7 @@ import {
   restartStamp,
   waitForRollout,
   withRetries
-} from "./chunk-46QV2BD7.js";
+} from "./chunk-SPCHILSG.js";
 import {
   KubeError
 } from "./chunk-KOEXQVHC.js";
@@ -126,6 +126,7 @@ async function revertOne(op, deps) {
   const changed = mergePatchBetween(ownedParts(o.before ?? before), ownedParts(o.after ?? after));
   const landed = live ? agreesAt(changed, ownedParts(live), ownedParts(after)) : false;
   if (op.status !== "done" && !landed) return "reverted";
+  if (!live && t.kind === "Pod") return "reverted";
   if (!live) {
     if (!await conflict(op, void 0, `${where} was deleted by someone else after ambient-migrate changed it`, deps)) return "skipped";
     if (before) await client.create(kind, before, options);

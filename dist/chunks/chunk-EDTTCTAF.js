@@ -1,22 +1,21 @@
 import {
-  operationDiff,
-  verifyNamespace
-} from "./chunk-U7HY2OJC.js";
+  migrateNamespace,
+  operationDiff
+} from "./chunk-NCT2FNLH.js";
 import {
   ApplyStopped,
-  applyNamespace,
   openMigrationSession,
   recordPlan
-} from "./chunk-46QV2BD7.js";
+} from "./chunk-SPCHILSG.js";
 import {
   describeOperation
-} from "./chunk-3NKMIGWP.js";
+} from "./chunk-LSBWZTW7.js";
 import {
   planMigration
-} from "./chunk-7AHIBVUS.js";
+} from "./chunk-RL7YLADG.js";
 import {
   AUDIT_KINDS
-} from "./chunk-7EWFAVJ6.js";
+} from "./chunk-VOHJU6GF.js";
 import {
   latestBackupFor
 } from "./chunk-BHLIGX4B.js";
@@ -101,12 +100,13 @@ async function runApply(flags, io = defaultIo()) {
       return 0;
     }
     if (!flags.dryRun) await session.save(working);
+    let unverified = 0;
     for (const namespace of flags.namespaces) {
-      await applyNamespace(working, namespace, {
+      const outcome = await migrateNamespace(working, namespace, {
         client: connection.client,
         now: () => /* @__PURE__ */ new Date(),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        persist: (s) => session.save(s),
+        persist: (s) => flags.dryRun ? Promise.resolve() : session.save(s),
         report: (event) => {
           const line = progressLine(event);
           if (line) io.stdout.write(`${line}
@@ -115,15 +115,20 @@ async function runApply(flags, io = defaultIo()) {
         stopRequested: () => controller.signal.aborted,
         dryRun: Boolean(flags.dryRun)
       });
-      if (flags.dryRun) {
+      if (outcome.dryRun) {
         io.stdout.write(`[${namespace}] dry run: every write was accepted by the API server; nothing changed
 `);
         continue;
       }
-      const verification = await verifyNamespace(connection.client, namespace);
-      io.stdout.write(`[${namespace}] ${verification.message}
+      io.stdout.write(`[${namespace}] ${outcome.verification.message}
 `);
+      if (!outcome.verified) {
+        unverified++;
+        io.stderr.write(`ambient-migrate: ${namespace} is not done: ${outcome.verification.message}
+`);
+      }
     }
+    if (unverified > 0) return 1;
     return 0;
   } catch (error) {
     if (error instanceof ApplyStopped) {

@@ -2092,8 +2092,8 @@ function proxyMetadata(cluster) {
     return {};
   }
 }
-function wantsSidecar(namespaceLabelsOf, podLabels) {
-  const podInject = podLabels["sidecar.istio.io/inject"];
+function wantsSidecar(namespaceLabelsOf, podLabels, podAnnotations = {}) {
+  const podInject = podLabels["sidecar.istio.io/inject"] ?? podAnnotations["sidecar.istio.io/inject"];
   if (podInject === "false") return false;
   const nsInjection = namespaceLabelsOf["istio-injection"];
   if (nsInjection === "disabled") return false;
@@ -2106,7 +2106,7 @@ var sidecarInjectorHook = (type2, pod, cluster) => {
   const labels = pod.metadata.labels ?? {};
   const annotations = pod.metadata.annotations ?? {};
   if (annotations["sidecar.istio.io/status"]) return;
-  if (!wantsSidecar(namespaceLabels(cluster, pod.metadata.namespace), labels)) return;
+  if (!wantsSidecar(namespaceLabels(cluster, pod.metadata.namespace), labels, annotations)) return;
   const spec2 = pod.spec;
   const version = istioVersion(cluster);
   const metadataEnv = Object.entries(proxyMetadata(cluster)).map(([name, value]) => ({ name, value: String(value) }));
