@@ -31,7 +31,7 @@ function buildProgram(done = () => {
   const program = new Command("ambient-migrate").description("Migrate an Istio mesh from sidecar mode to ambient mode, step by step, with every change recorded and reversible.").version(version(), "--version", "print the version").usage("[options] [command]").helpOption("-h, --help", "show help").helpCommand("help [command]", "show help for a command").configureHelp({ showGlobalOptions: true, sortSubcommands: false }).exitOverride().configureOutput({ outputError: (text, write) => write(`ambient-migrate: ${text}`) }).showSuggestionAfterError(true);
   program.option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)").option("--context <name>", "kubeconfig context to use (default: the current context)").option("--workdir <dir>", "where the state file and backups live", "./ambient-migration").option("--demo", "use the built-in demo cluster (a simulated API server)").option("--cluster-from <path>", "start a simulated cluster from these manifests (a file or a directory)").option("-v, --verbose", "log every API request (method, path, status, time) to stderr").argument("[command]").action(async (command, flags) => {
     if (command) throw usageError(`unknown command '${command}'. See 'ambient-migrate --help'.`);
-    const { runWizard } = await import("./chunks/wizard-command-FVN7ZKQE.js");
+    const { runWizard } = await import("./chunks/wizard-command-5C6WZP4G.js");
     done(await runWizard(clusterFlags(flags)));
   });
   const outputOptions = (command) => command.addOption(new Option("-o, --output <format>", "output format").choices(["json", "yaml"])).addOption(new Option("--json", "same as -o json").implies({ output: "json" }));
@@ -56,16 +56,16 @@ function buildProgram(done = () => {
     `"server": send every write with server-side dry run, changing nothing; "client": print the ${what} without sending any write. Bare --dry-run means server`
   ).choices(["server", "client"]).preset("server");
   program.command("apply").description("migrate namespaces: run (or resume) their plan, journaling every write in <workdir>/state.json").requiredOption("-n, --namespace <list>", "namespaces to migrate, comma-separated", parseNamespaces).option("--yes", "do not ask for confirmation (required without a terminal)").addOption(dryRunOption("operations")).action(async (options, command) => {
-    const { runApply } = await import("./chunks/apply-command-LLOJLY5O.js");
+    const { runApply } = await import("./chunks/apply-command-KCB6DDKO.js");
     done(await runApply({ ...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun }));
   });
   program.command("revert").description("put namespaces back as they were before ambient-migrate changed them, from the state file").requiredOption("-n, --namespace <list>", "namespaces to revert, comma-separated", parseNamespaces).option("--yes", "do not ask for confirmation (required without a terminal)").addOption(dryRunOption("operations it would undo")).action(async (options, command) => {
-    const { runRevert } = await import("./chunks/revert-command-UAJQ6OFS.js");
+    const { runRevert } = await import("./chunks/revert-command-67RT2OQO.js");
     done(await runRevert({ ...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun }));
   });
   outputOptions(program.command("status").description("where each namespace stands in the state file, and whether the cluster still agrees")).action(
     async (options, command) => {
-      const { runStatus } = await import("./chunks/status-command-LRTFUBQJ.js");
+      const { runStatus } = await import("./chunks/status-command-GADBRNDT.js");
       done(await runStatus({ ...globals(command), output: options.output }));
     }
   );

@@ -67,7 +67,7 @@ describe('plan command: output', () => {
     const bookinfo = lines.findIndex(l => l.startsWith('Namespace bookinfo'));
     const payments = lines.findIndex(l => l.startsWith('Namespace payments'));
     assert.ok(bookinfo >= 0 && payments > bookinfo, text.stdout);
-    assert.match(lines[bookinfo]!, /8 to create, 1 to change, 3 to label, 6 to restart, 4 to delete/);
+    assert.match(lines[bookinfo]!, /8 to create, 3 to change, 3 to label, 6 to restart, 4 to delete/);
     assert.match(lines[payments]!, /0 to create, 0 to change, 2 to label, 2 to restart, 0 to delete/);
     const section = lines.slice(bookinfo, payments).join('\n');
     for (const line of [
@@ -164,9 +164,11 @@ describe('plan command: --out for GitOps', () => {
     assert.equal(result.code, 0, result.stderr);
     const applied = result.stdout.trim().split('\n').sort();
     assert.deepEqual(applied, [
+      'authorizationpolicy.security.istio.io/productpage-viewer configured (server dry run)',
       'authorizationpolicy.security.istio.io/productpage-viewer-waypoint created (server dry run)',
       'authorizationpolicy.security.istio.io/ratings-from-reviews configured (server dry run)',
       'authorizationpolicy.security.istio.io/ratings-from-reviews-waypoint created (server dry run)',
+      'authorizationpolicy.security.istio.io/reviews-viewer configured (server dry run)',
       'authorizationpolicy.security.istio.io/reviews-viewer-waypoint created (server dry run)',
       'gateway.gateway.networking.k8s.io/waypoint created (server dry run)',
       'httproute.gateway.networking.k8s.io/reviews created (server dry run)',

@@ -159,8 +159,8 @@ async function startApplyingBookinfo(w: TmuxSession): Promise<void> {
   screen = await press(w, 'Enter', /warning\(s\) at the end of the preview/);
   assert.match(screen, /Namespace bookinfo/);
   assert.match(screen, /\+ create Gateway bookinfo\/waypoint/);
-  await press(w, 'y', '22 operations · lines');
-  await press(w, 'Enter', 'Apply 22 operations to bookinfo on context ambient-migrate-sim? y apply');
+  await press(w, 'y', '24 operations · lines');
+  await press(w, 'Enter', 'Apply 24 operations to bookinfo on context ambient-migrate-sim? y apply');
   await press(w, 'y', 'Apply (step 7 of 8)');
 }
 
@@ -181,7 +181,7 @@ test('migrate bookinfo through every screen, check with kubectl, then revert it 
   const first = wizard(kubeconfig, workdir);
   await startApplyingBookinfo(first);
   let screen = await first.waitFor('Press enter for the summary');
-  assert.match(screen, /22\/22 operations · bookinfo/);
+  assert.match(screen, /24\/24 operations · bookinfo/);
   assert.match(screen, /✔ bookinfo: verified: all 6 pods run without a sidecar and are redirected by ztunnel/);
   screen = await press(first, 'Enter', 'Migrated bookinfo to ambient mode.');
   assert.match(screen, new RegExp(`State\\s+${workdir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/state\\.json`));
@@ -196,14 +196,14 @@ test('migrate bookinfo through every screen, check with kubectl, then revert it 
   // The next day: the wizard remembers, and offers to revert.
   const second = wizard(kubeconfig, workdir);
   screen = await second.waitFor('A migration of this cluster is recorded');
-  assert.match(screen, /bookinfo\s+done\s+22\/22/);
+  assert.match(screen, /bookinfo\s+done\s+24\/24/);
   assert.match(screen, /❯ Revert\s+undo namespaces the tool changed/);
   assert.doesNotMatch(screen, /Resume/, 'nothing is unfinished');
   screen = await press(second, 'Enter', 'Choose the namespaces to put back');
-  assert.match(screen, /❯◯ bookinfo\s+done 22\/22/);
+  assert.match(screen, /❯◯ bookinfo\s+done 24\/24/);
   await press(second, 'Space', '◉ bookinfo');
-  screen = await press(second, 'Enter', '✔ reverted bookinfo', 40_000);
-  assert.match(screen, /22\/22 operations · bookinfo/);
+  screen = await press(second, 'Enter', '✔ reverted bookinfo');
+  assert.match(screen, /24\/24 operations · bookinfo/);
 
   const labels = await namespaceLabels(kubeconfig, 'bookinfo');
   assert.equal(labels['istio-injection'], 'enabled', 'sidecar injection is back');
@@ -222,7 +222,7 @@ test('killed mid-apply, the wizard resumes where it stopped and finishes', {skip
   const first = wizard(kubeconfig, workdir);
   await startApplyingBookinfo(first);
   const screen = await first.waitFor(/✔ bookinfo restart: restart Deployment/);
-  assert.doesNotMatch(screen, /22\/22/, 'still under way');
+  assert.doesNotMatch(screen, /24\/24/, 'still under way');
   const pid = first.programPid();
   process.kill(pid, 'SIGKILL');
   assert.equal(await first.waitForExit(), 128 + 9, 'killed, no clean-up');
@@ -236,7 +236,7 @@ test('killed mid-apply, the wizard resumes where it stopped and finishes', {skip
 
   const second = wizard(kubeconfig, workdir);
   const connect = await second.waitFor('A migration of this cluster is recorded');
-  assert.match(connect, /bookinfo\s+applying\s+\d+\/22\s+next: restart: restart Deployment/);
+  assert.match(connect, /bookinfo\s+applying\s+\d+\/24\s+next: restart: restart Deployment/);
   assert.match(connect, /❯ Resume\s+continue bookinfo where it stopped/);
   await press(second, 'Enter', 'Apply (step 7 of 8)');
   await second.waitFor('Press enter for the summary');

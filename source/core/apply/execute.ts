@@ -164,7 +164,10 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
       if (!deps.dryRun) await refuseWhileSidecarsEnforce(op, client);
       const expected = ownedParts(op.before);
       const patch = mergePatchBetween({}, expected);
-      if (!agreesAt(patch, ownedParts(live), expected)) {
+      // A dry run changed nothing, so an object an earlier operation of the plan "updated" is still as it was
+      // before that update: compare with the first state the plan knew of it.
+      const first = deps.dryRun ? ownedParts(firstBefore(state, op)) : expected;
+      if (!agreesAt(patch, ownedParts(live), expected) && !(deps.dryRun && agreesAt(mergePatchBetween({}, first), ownedParts(live), first))) {
         const what = differencesAt(patch, ownedParts(live), expected).join('; ');
         throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} was changed by someone else since the plan (${what}); it is not deleted so that the change is not lost. ${replan(op.namespace)}`, op.namespace, op.id);
       }
@@ -196,6 +199,14 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
       return landed;
     }
   }
+}
+
+/** The object as the plan first found it: the `before` of the namespace's first operation on it. */
+function firstBefore(state: StateDocument, op: Operation): KubeObject | null {
+  const record = state.namespaces[op.namespace];
+  const t = op.target;
+  const first = record?.operations.find(r => r.operation.target.kind === t.kind && r.operation.target.namespace === t.namespace && r.operation.target.name === t.name);
+  return first?.operation.before ?? op.before;
 }
 
 /** Kinds whose originals a sidecar enforces, and which the clean-up deletes once the waypoint copy is in force. */

@@ -1,7 +1,7 @@
 import {
   applyNamespace,
   verifyNamespace
-} from "./chunk-SPCHILSG.js";
+} from "./chunk-PY7GAIW3.js";
 
 // source/ui/wizard/components/diff-lines.ts
 import { structuredPatch } from "diff";

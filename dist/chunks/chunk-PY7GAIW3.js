@@ -270,7 +270,8 @@ async function perform(state, record, kind, deps) {
       if (!deps.dryRun) await refuseWhileSidecarsEnforce(op, client);
       const expected = ownedParts(op.before);
       const patch = mergePatchBetween({}, expected);
-      if (!agreesAt(patch, ownedParts(live), expected)) {
+      const first = deps.dryRun ? ownedParts(firstBefore(state, op)) : expected;
+      if (!agreesAt(patch, ownedParts(live), expected) && !(deps.dryRun && agreesAt(mergePatchBetween({}, first), ownedParts(live), first))) {
         const what = differencesAt(patch, ownedParts(live), expected).join("; ");
         throw new ApplyStopped(`${t.kind} ${t.namespace}/${t.name} was changed by someone else since the plan (${what}); it is not deleted so that the change is not lost. ${replan(op.namespace)}`, op.namespace, op.id);
       }
@@ -301,6 +302,12 @@ async function perform(state, record, kind, deps) {
       return landed;
     }
   }
+}
+function firstBefore(state, op) {
+  const record = state.namespaces[op.namespace];
+  const t = op.target;
+  const first = record?.operations.find((r) => r.operation.target.kind === t.kind && r.operation.target.namespace === t.namespace && r.operation.target.name === t.name);
+  return first?.operation.before ?? op.before;
 }
 var SIDECAR_ENFORCED = /* @__PURE__ */ new Set(["AuthorizationPolicy", "RequestAuthentication", "WasmPlugin"]);
 async function refuseWhileSidecarsEnforce(op, client) {

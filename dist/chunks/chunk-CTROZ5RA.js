@@ -10,7 +10,7 @@ import {
   restartStamp,
   waitForRollout,
   withRetries
-} from "./chunk-SPCHILSG.js";
+} from "./chunk-PY7GAIW3.js";
 import {
   KubeError
 } from "./chunk-KOEXQVHC.js";

@@ -2,9 +2,9 @@ import {
   progressLine,
   runApply,
   surviveClosedOutput
-} from "./chunk-EDTTCTAF.js";
-import "./chunk-NCT2FNLH.js";
-import "./chunk-SPCHILSG.js";
+} from "./chunk-GMD4Q4NJ.js";
+import "./chunk-GWLMTUGH.js";
+import "./chunk-PY7GAIW3.js";
 import "./chunk-LSBWZTW7.js";
 import "./chunk-RL7YLADG.js";
 import "./chunk-ISJ5NZQH.js";

@@ -5,7 +5,7 @@ import {
   openMigrationSession,
   ownedParts,
   progress
-} from "./chunk-SPCHILSG.js";
+} from "./chunk-PY7GAIW3.js";
 import "./chunk-ISJ5NZQH.js";
 import {
   writeStructured

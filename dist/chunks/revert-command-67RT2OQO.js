@@ -1,16 +1,16 @@
 import {
   progressLine,
   surviveClosedOutput
-} from "./chunk-EDTTCTAF.js";
+} from "./chunk-GMD4Q4NJ.js";
 import {
   revertNamespace,
   revertOrder
-} from "./chunk-BIT3JCTE.js";
-import "./chunk-NCT2FNLH.js";
+} from "./chunk-CTROZ5RA.js";
+import "./chunk-GWLMTUGH.js";
 import {
   ApplyStopped,
   openMigrationSession
-} from "./chunk-SPCHILSG.js";
+} from "./chunk-PY7GAIW3.js";
 import {
   describeOperation
 } from "./chunk-LSBWZTW7.js";

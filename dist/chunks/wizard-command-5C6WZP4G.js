@@ -1,13 +1,13 @@
 import {
   revertNamespace
-} from "./chunk-BIT3JCTE.js";
+} from "./chunk-CTROZ5RA.js";
 import {
   findingMessage,
   migrateNamespace,
   previewLines,
   resourceLabel,
   wrapText
-} from "./chunk-NCT2FNLH.js";
+} from "./chunk-GWLMTUGH.js";
 import {
   ApplyStopped,
   newState,
@@ -15,7 +15,7 @@ import {
   progress,
   recordPlan,
   statePath
-} from "./chunk-SPCHILSG.js";
+} from "./chunk-PY7GAIW3.js";
 import {
   planMigration
 } from "./chunk-RL7YLADG.js";

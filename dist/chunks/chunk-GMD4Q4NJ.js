@@ -1,12 +1,12 @@
 import {
   migrateNamespace,
   operationDiff
-} from "./chunk-NCT2FNLH.js";
+} from "./chunk-GWLMTUGH.js";
 import {
   ApplyStopped,
   openMigrationSession,
   recordPlan
-} from "./chunk-SPCHILSG.js";
+} from "./chunk-PY7GAIW3.js";
 import {
   describeOperation
 } from "./chunk-LSBWZTW7.js";
