@@ -1,0 +1,201 @@
+import type {Inventory} from '../inventory.ts';
+import type {Operation, Plan, Target} from '../plan/types.ts';
+import {applyOperation, operationKeys} from './apply.ts';
+import type {Authorize} from './authz/api.ts';
+import {requestClasses} from './classes.ts';
+import {evaluate} from './evaluate.ts';
+import type {Outcome, RequestClass} from './types.ts';
+import {World} from './world.ts';
+
+/**
+ * Does a plan keep every request's route and verdict, at every step? Each request class is evaluated on
+ * the cluster as it is, after each operation, and after the whole plan. Work is reused across prefixes:
+ * an evaluation records the dependency keys it read (`World.tracker`), and after an operation only the
+ * classes whose keys the operation touches (`apply.ts` `operationKeys`) are evaluated again.
+ */
+
+export type Direction = 'opens' | 'closes' | 'reroutes';
+
+export interface OutcomeSummary {
+  backends: Array<{workload: string; namespace: string; weight: number; decision: string; decidedBy?: string; path: string[]}>;
+  status?: number;
+  routedBy: string[];
+}
+
+export interface Change {
+  direction: Direction;
+  request: {
+    source: {namespace: string; serviceAccount?: string; mode: string; kind: string};
+    destination: RequestClass['target'];
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+  };
+  classId: string;
+  before: OutcomeSummary;
+  after: OutcomeSummary;
+  /** First and last operation: for a final change, the first and last that changed this class; for a window, the one that opens it and the one that closes it. */
+  operations: [string, string];
+  /** Restarts executed while a window is open. */
+  rollouts?: string[];
+  /** The objects the responsible operations write. */
+  objects: Target[];
+}
+
+export interface EquivalenceReport {
+  classes: number;
+  final: Change[];
+  windows: Change[];
+}
+
+export interface EquivalenceOptions {
+  /** Namespaces in scope for request classes; the plan's namespaces by default. */
+  namespaces?: string[];
+}
+
+export function summarise(outcome: Outcome): OutcomeSummary {
+  return {
+    backends: outcome.backends.map(b => ({
+      workload: b.workload,
+      namespace: b.namespace,
+      weight: b.weight,
+      decision: b.verdict.decision,
+      ...(b.verdict.decidedBy ? {decidedBy: `${b.verdict.decidedBy.policy.namespace}/${b.verdict.decidedBy.policy.name}${b.verdict.decidedBy.rule !== undefined ? `#${b.verdict.decidedBy.rule}` : ''}`} : {}),
+      path: b.path,
+    })),
+    ...(outcome.status !== undefined ? {status: outcome.status} : {}),
+    routedBy: outcome.routedBy,
+  };
+}
+
+/**
+ * What matters for equivalence: backends, weights, decisions, and whether a policy decided (not which one:
+ * a waypoint copy deciding instead of its original is the migration working; nor the path or the route
+ * object's name).
+ */
+function signature(s: OutcomeSummary): string {
+  return JSON.stringify([s.status ?? 0, s.backends.map(b => [b.namespace, b.workload, b.weight, b.decision, Boolean(b.decidedBy)])]);
+}
+
+/** 0 nothing reaches, 1 some backends allow, 2 all allow. */
+function openness(s: OutcomeSummary): number {
+  if (s.backends.length === 0) return 0;
+  const allowed = s.backends.filter(b => b.decision === 'allow').reduce((a, b) => a + b.weight, 0);
+  const total = s.backends.reduce((a, b) => a + b.weight, 0);
+  return allowed <= 0 ? 0 : allowed >= total - 1e-9 ? 2 : 1;
+}
+
+/**
+ * `opens`: more of the class gets through, or a policy that decided it no longer does (an L7 rule no
+ * longer enforced); `closes`: less gets through; `reroutes`: same verdicts, other backends or weights.
+ */
+export function direction(before: OutcomeSummary, after: OutcomeSummary): Direction | undefined {
+  if (signature(before) === signature(after)) return undefined;
+  const a = openness(before), b = openness(after);
+  if (b > a) return 'opens';
+  if (b < a) return 'closes';
+  const decidedBefore = before.backends.some(x => x.decidedBy && x.decision === 'allow');
+  const decidedAfter = after.backends.some(x => x.decidedBy);
+  if (b > 0 && decidedBefore && !decidedAfter) return 'opens';
+  return 'reroutes';
+}
+
+interface Timeline {
+  /** (state index, summary) each time the class's outcome changed; state 0 is the original. */
+  points: Array<{state: number; summary: OutcomeSummary; sig: string}>;
+}
+
+export function equivalence(inventory: Inventory, plan: Plan, authorize: Authorize, options: EquivalenceOptions = {}): EquivalenceReport {
+  const ops = plan.operations;
+  const world0 = World.fromInventory(inventory);
+  // The final world is built once up front to generate classes for objects the plan creates.
+  let last = world0;
+  ops.forEach((op, i) => (last = applyOperation(last, op, i)));
+  const classes = requestClasses([world0, last], {namespaces: options.namespaces ?? plan.namespaces});
+
+  const timelines: Timeline[] = classes.map(() => ({points: []}));
+  const depsOf: Array<Set<string>> = classes.map(() => new Set());
+  const byKey = new Map<string, Set<number>>();
+  const evaluateAt = (world: World, i: number, state: number) => {
+    for (const k of depsOf[i]!) byKey.get(k)?.delete(i);
+    world.tracker = new Set(['global']);
+    const summary = summarise(evaluate(world, classes[i]!, {authorize}));
+    const deps = world.tracker;
+    world.tracker = null;
+    depsOf[i] = deps;
+    for (const k of deps) {
+      let set = byKey.get(k);
+      if (!set) byKey.set(k, (set = new Set()));
+      set.add(i);
+    }
+    const sig = signature(summary);
+    const points = timelines[i]!.points;
+    if (points.length === 0 || points[points.length - 1]!.sig !== sig) points.push({state, summary, sig});
+  };
+
+  let world = world0;
+  classes.forEach((_, i) => evaluateAt(world, i, 0));
+  ops.forEach((op, k) => {
+    world = applyOperation(world, op, k);
+    const affected = new Set<number>();
+    for (const key of operationKeys(op)) {
+      if (key === 'global') classes.forEach((_, i) => affected.add(i));
+      for (const i of byKey.get(key) ?? []) affected.add(i);
+    }
+    for (const i of [...affected].sort((a, b) => a - b)) evaluateAt(world, i, k + 1);
+  });
+
+  const n = ops.length;
+  const final: Change[] = [];
+  const windows: Change[] = [];
+  classes.forEach((request, i) => {
+    const points = timelines[i]!.points;
+    if (points.length === 1) return;
+    const original = points[0]!;
+    const end = points[points.length - 1]!;
+    const at = (state: number) => [...points].reverse().find(p => p.state <= state)!;
+    // Final change: against the state after the whole plan.
+    const dir = direction(original.summary, end.summary);
+    if (dir) {
+      const changers = points.slice(1).map(p => ops[p.state - 1]!);
+      final.push(change(request, dir, original.summary, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers));
+    }
+    // Windows: runs of intermediate states that differ from the original and from the final state.
+    let start: number | undefined;
+    for (let s = 1; s <= n; s++) {
+      const p = at(s);
+      const inWindow = s < n && p.sig !== original.sig && p.sig !== end.sig;
+      if (inWindow && start === undefined) start = s;
+      if (!inWindow && start !== undefined) {
+        const states = points.filter(q => q.state >= start! && q.state < s);
+        const judged = states.map(q => ({q, d: direction(original.summary, q.summary)}));
+        const worst = judged.find(j => j.d === 'opens') ?? judged.find(j => j.d === 'closes') ?? judged[0]!;
+        const opening = ops[start - 1]!;
+        const closing = ops[s - 1]!;
+        const spanned = ops.slice(start - 1, s).filter(o => o.action === 'restart').map(o => o.id);
+        windows.push({...change(request, worst.d ?? 'reroutes', original.summary, worst.q.summary, [opening.id, closing.id], [opening, closing]), rollouts: spanned});
+        start = undefined;
+      }
+    }
+  });
+  return {classes: classes.length, final, windows};
+}
+
+function change(request: RequestClass, direction: Direction, before: OutcomeSummary, after: OutcomeSummary, operations: [string, string], responsible: Operation[]): Change {
+  const objects = new Map<string, Target>();
+  for (const op of responsible) objects.set(`${op.target.kind}/${op.target.namespace ?? ''}/${op.target.name}`, op.target);
+  const c = request.caller;
+  return {
+    direction,
+    request: {
+      source: {namespace: c.namespace, ...(c.serviceAccount ? {serviceAccount: c.serviceAccount} : {}), mode: c.mode, kind: c.kind},
+      destination: request.target,
+      ...(request.http ? {method: request.http.method, path: request.http.path, headers: request.http.headers} : {}),
+    },
+    classId: request.id,
+    before,
+    after,
+    operations,
+    objects: [...objects.values()],
+  };
+}

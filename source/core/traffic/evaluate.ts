@@ -1,0 +1,229 @@
+import type {KubeObject} from '../../kube/client.ts';
+import type {AuthzConfig, AuthzRequest, Caller, EnforcementPoint, Verdict} from './authz/api.ts';
+import {currentMode} from './mode.ts';
+import {route, subsetLabels, type RouteDecision} from './routes.ts';
+import {matchesLabels} from './selectors.ts';
+import type {Backend, EvaluateOptions, Hop, Outcome, RequestClass} from './types.ts';
+import {ingressUsesWaypoint, serviceWaypoint, workloadWaypoint, type Waypoint} from './waypoints.ts';
+import {serviceHost, serviceOfHost, workloadOf, type World} from './world.ts';
+
+/**
+ * One request class through the mesh: who routes it, which workloads it reaches, and what every
+ * enforcement point on the way answers. The authorizer is injected (`options.authorize`): the routing half
+ * never interprets a policy itself.
+ *
+ * Who applies the route (reference §1.2 "Interop", istio.io `content/en/docs/ambient/migrate/`):
+ * - a sidecar caller: its own sidecar, with mesh VirtualServices and the VirtualServices istiod makes from
+ *   HTTPRoutes with Service parents (GAMMA; `PILOT_ENABLE_GATEWAY_API` defaults on, istio
+ *   `pilot/pkg/features/experimental.go`); it then tunnels straight to the destination (HBONE to ztunnel
+ *   for an ambient pod): a waypoint is never on the way (istio/istio#51445);
+ * - an ambient caller: the Service's waypoint when the Service is bound to one, else nobody (ztunnel
+ *   load-balances over the Service's endpoints; a workload waypoint of the chosen endpoint still applies);
+ * - an ingress gateway: its Gateway's VirtualServices; a waypoint only with `istio.io/ingress-use-waypoint`;
+ * - an out-of-mesh caller: nobody (kube-proxy), plaintext.
+ */
+export function evaluate(world: World, request: RequestClass, options: EvaluateOptions): Outcome {
+  const legs: Leg[] = [];
+  const routedBy: string[] = [];
+  let status: number | undefined;
+  const record = (decision: RouteDecision) => {
+    if (decision.by) routedBy.push(`${decision.by.kind} ${decision.by.namespace}/${decision.by.name}#${decision.by.rule}`);
+    if (decision.status !== undefined) status = decision.status;
+  };
+  const target = request.target;
+  if (target.kind === 'gateway') {
+    const decision = route(world, {host: target.host, port: target.port, http: request.http, gateway: `${target.namespace}/${target.name}`});
+    record(decision);
+    for (const d of decision.destinations) {
+      const service = serviceOfHost(world, d.host);
+      if (service) legs.push(...fromIngress(world, request, service, d.port ?? target.port, d.weight, d.subset, record));
+    }
+  } else {
+    const service = world.get('service', target.namespace, target.name);
+    if (service) legs.push(...toService(world, request, service, target.port, 1, record));
+  }
+  const config = authzConfig(world);
+  const backends = mergeBackends(legs.map(leg => backendOf(world, request, leg, config, options)));
+  const denied = backends.find(b => b.verdict.decision !== 'allow');
+  const verdict: Verdict =
+    backends.length === 0
+      ? {decision: 'deny', reason: status ? `answered ${status} by the proxy` : 'no backend', ignored: []}
+      : (denied ?? backends[0]!).verdict;
+  return {backends, verdict, path: backends[0]?.path ?? [], routedBy: [...new Set(routedBy)], ...(status !== undefined ? {status} : {})};
+}
+
+/** A share of a class's requests reaching one pod along one path. */
+interface Leg {
+  pod: KubeObject;
+  service: KubeObject;
+  /** The Service port the request addressed (after routing). */
+  port: number;
+  weight: number;
+  hops: Hop[];
+  /** A waypoint that handled it (service or workload waypoint). */
+  waypoint?: {waypoint: Waypoint; service?: KubeObject; port: number};
+}
+
+type Record_ = (d: RouteDecision) => void;
+
+function toService(world: World, request: RequestClass, service: KubeObject, port: number, weight: number, record: Record_): Leg[] {
+  const caller = request.caller;
+  if (caller.mode === 'sidecar') {
+    const decision = route(world, {host: serviceHost(service), port, http: request.http, gateway: 'mesh', source: {namespace: caller.namespace, labels: caller.labels}});
+    record(decision);
+    return decision.destinations.flatMap(d => {
+      const svc = serviceOfHost(world, d.host);
+      return svc ? endpointLegs(world, svc, d.port ?? port, weight * d.weight, d.subset, service.metadata.namespace ?? '', ['client-sidecar']) : [];
+    });
+  }
+  if (caller.mode === 'ambient') return viaWaypointOrDirect(world, request, service, port, weight, record, serviceWaypoint(world, service), []);
+  if (caller.mode === 'gateway') {
+    const waypoint = ingressUsesWaypoint(world, service) ? serviceWaypoint(world, service) : undefined;
+    return viaWaypointOrDirect(world, request, service, port, weight, record, waypoint, ['ingress-gateway'], false);
+  }
+  return endpointLegs(world, service, port, weight, undefined, service.metadata.namespace ?? '', []);
+}
+
+function fromIngress(world: World, request: RequestClass, service: KubeObject, port: number, weight: number, subset: string | undefined, record: Record_): Leg[] {
+  const waypoint = ingressUsesWaypoint(world, service) ? serviceWaypoint(world, service) : undefined;
+  if (waypoint) return viaWaypointOrDirect(world, request, service, port, weight, record, waypoint, ['ingress-gateway'], false);
+  return endpointLegs(world, service, port, weight, subset, request.target.namespace, ['ingress-gateway']);
+}
+
+/**
+ * Through a service waypoint (it routes with the mesh route lists, then sends to endpoints), or straight to
+ * the Service's endpoints, each of which may have a workload waypoint (ambient callers only).
+ */
+function viaWaypointOrDirect(
+  world: World,
+  request: RequestClass,
+  service: KubeObject,
+  port: number,
+  weight: number,
+  record: Record_,
+  waypoint: Waypoint | undefined,
+  hops: Hop[],
+  workloadWaypoints = true,
+): Leg[] {
+  if (waypoint) {
+    const decision = route(world, {host: serviceHost(service), port, http: request.http, gateway: 'mesh', source: {namespace: request.caller.namespace, labels: request.caller.labels}});
+    record(decision);
+    return decision.destinations.flatMap(d => {
+      const svc = serviceOfHost(world, d.host);
+      if (!svc) return [];
+      return endpointLegs(world, svc, d.port ?? port, weight * d.weight, d.subset, service.metadata.namespace ?? '', [...hops, 'waypoint']).map(leg => ({
+        ...leg,
+        waypoint: {waypoint, service, port},
+      }));
+    });
+  }
+  return endpointLegs(world, service, port, weight, undefined, service.metadata.namespace ?? '', hops).map(leg => {
+    const wl = workloadWaypoints ? workloadWaypoint(world, leg.pod) : undefined;
+    return wl ? {...leg, hops: [...leg.hops, 'waypoint' as Hop], waypoint: {waypoint: wl, port}} : leg;
+  });
+}
+
+/** The Service's ready endpoints (its selector, plus a subset's labels), spread evenly over pods. */
+function endpointLegs(world: World, service: KubeObject, port: number, weight: number, subset: string | undefined, fromNamespace: string, hops: Hop[]): Leg[] {
+  const selector = service.spec?.selector as Record<string, string> | undefined;
+  if (!selector || Object.keys(selector).length === 0) return [];
+  let labels = selector;
+  if (subset) {
+    const extra = subsetLabels(world, serviceHost(service), subset, fromNamespace);
+    if (!extra) return []; // an unknown subset has no endpoints: Envoy answers 503
+    labels = {...selector, ...extra};
+  }
+  const pods = world.pods(service.metadata.namespace ?? '').filter(p => matchesLabels(labels, p.metadata.labels));
+  if (pods.length === 0) return [];
+  return pods.map(pod => ({pod, service, port, weight: weight / pods.length, hops}));
+}
+
+/** The port a pod listens on for a Service port (`targetPort`, a number or a container port name). */
+function targetPort(service: KubeObject, port: number, pod: KubeObject): number {
+  const entry = ((service.spec?.ports ?? []) as Array<{port: number; targetPort?: number | string}>).find(p => Number(p.port) === port);
+  const target = entry?.targetPort;
+  if (target === undefined) return port;
+  if (typeof target === 'number' || /^\d+$/.test(String(target))) return Number(target);
+  for (const c of (pod.spec?.containers ?? []) as Array<{ports?: Array<{name?: string; containerPort: number}>}>) {
+    const hit = c.ports?.find(p => p.name === target);
+    if (hit) return hit.containerPort;
+  }
+  return port;
+}
+
+function authzConfig(world: World): AuthzConfig {
+  return world.memo('authzConfig', ['authorizationPolicy', 'peerAuthentication', 'namespace', 'configMap', 'deployment'], () => ({
+    authorizationPolicies: world.all('authorizationPolicy'),
+    peerAuthentications: world.all('peerAuthentication'),
+    rootNamespace: world.rootNamespace,
+    namespaces: world.all('namespace'),
+  }));
+}
+
+function callerOf(world: World, request: RequestClass): Caller {
+  const c = request.caller;
+  if (c.mode === 'none' || !c.serviceAccount) return {namespace: c.namespace, mtls: false};
+  return {namespace: c.namespace, serviceAccount: c.serviceAccount, trustDomain: world.trustDomain, mtls: true};
+}
+
+/**
+ * The enforcement points of one leg, in order, and their combined verdict: the first point that does not
+ * allow decides (a request denied anywhere is denied).
+ * - destination with a sidecar: its sidecar (behind a waypoint it sees the waypoint's identity);
+ * - ambient destination: ztunnel, told when the request came through a waypoint (it then sees the
+ *   waypoint's identity, reference §3.6.1 and istio/istio#44256), preceded by the waypoint itself;
+ * - destination out of the mesh: nobody enforces anything.
+ */
+function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzConfig, options: EvaluateOptions): Backend {
+  const mode = currentMode(leg.pod);
+  const caller = callerOf(world, request);
+  const podPort = targetPort(leg.service, leg.port, leg.pod);
+  const http = request.http ? {...request.http, host: serviceHost(leg.service)} : undefined;
+  const points: Array<{point: EnforcementPoint; request: AuthzRequest}> = [];
+  const hops = [...leg.hops];
+  const ns = leg.pod.metadata.namespace ?? '';
+  world.tracker?.add(`ns:${ns}`);
+  world.tracker?.add(`ns:${config.rootNamespace}`);
+  if (leg.waypoint) {
+    const wp = leg.waypoint.waypoint;
+    world.tracker?.add(`ns:${wp.namespace}`);
+    points.push({point: {kind: 'waypoint', waypoint: wp.gateway, ...(leg.waypoint.service ? {service: leg.waypoint.service} : {})}, request: {caller, port: leg.waypoint.port, ...(http ? {http} : {})}});
+  }
+  const viaWaypoint = leg.waypoint ? {namespace: leg.waypoint.waypoint.namespace, serviceAccount: leg.waypoint.waypoint.serviceAccount} : undefined;
+  if (mode === 'sidecar') {
+    hops.push('destination-sidecar');
+    const seen: Caller = viaWaypoint ? {namespace: viaWaypoint.namespace, serviceAccount: viaWaypoint.serviceAccount, trustDomain: world.trustDomain, mtls: true} : caller;
+    points.push({point: {kind: 'sidecar', pod: leg.pod}, request: {caller: seen, port: podPort, ...(http ? {http} : {})}});
+  } else if (mode === 'ambient') {
+    hops.push('ztunnel');
+    points.push({point: {kind: 'ztunnel', pod: leg.pod, ...(viaWaypoint ? {viaWaypoint} : {})}, request: {caller, port: podPort, ...(http ? {http} : {})}});
+  }
+  let verdict: Verdict = {decision: 'allow', reason: mode === 'none' ? 'destination is outside the mesh: nothing enforces' : 'no policy applies', ignored: []};
+  const ignored: Verdict['ignored'] = [];
+  let decided: Verdict | undefined;
+  for (const {point, request: r} of points) {
+    const v = options.authorize(config, point, r);
+    ignored.push(...v.ignored);
+    if (v.decision !== 'allow') {
+      decided = v;
+      break;
+    }
+    if (v.decidedBy && !decided) verdict = v;
+  }
+  verdict = {...(decided ?? verdict), ignored};
+  const wl = workloadOf(world, leg.pod);
+  return {workload: wl.name, namespace: wl.namespace, weight: leg.weight, verdict, path: hops};
+}
+
+function mergeBackends(backends: Backend[]): Backend[] {
+  const out = new Map<string, Backend>();
+  for (const b of backends) {
+    const key = `${b.namespace}/${b.workload}|${b.path.join(',')}|${b.verdict.decision}|${b.verdict.decidedBy ? `${b.verdict.decidedBy.policy.namespace}/${b.verdict.decidedBy.policy.name}#${b.verdict.decidedBy.rule ?? ''}` : ''}`;
+    const hit = out.get(key);
+    if (hit) hit.weight += b.weight;
+    else out.set(key, {...b});
+  }
+  return [...out.values()]
+    .map(b => ({...b, weight: Math.round(b.weight * 10000) / 10000}))
+    .sort((a, b) => (a.namespace + '/' + a.workload < b.namespace + '/' + b.workload ? -1 : a.namespace + '/' + a.workload > b.namespace + '/' + b.workload ? 1 : 0));
+}

@@ -1,0 +1,214 @@
+import yaml from 'js-yaml';
+import type {KubeObject} from '../../kube/client.ts';
+import type {KindName} from '../../kube/kinds.ts';
+import {findControlPlanes, type ControlPlane} from '../control-plane.ts';
+import {isLive} from '../dataplane.ts';
+import {itemsOf, type Inventory} from '../inventory.ts';
+
+/**
+ * The traffic model's indexed view of a cluster: every object the model reads, bucketed by kind and
+ * namespace. A World is immutable; `withBucket` returns a new World that shares every bucket it does not
+ * replace, so the state after each operation of a plan costs only the namespaces the operation touched.
+ */
+
+export const WORLD_KINDS = [
+  'namespace',
+  'pod',
+  'service',
+  'deployment',
+  'statefulSet',
+  'daemonSet',
+  'replicaSet',
+  'configMap',
+  'mutatingWebhook',
+  'virtualService',
+  'destinationRule',
+  'istioGateway',
+  'gateway',
+  'gatewayClass',
+  'httpRoute',
+  'authorizationPolicy',
+  'peerAuthentication',
+  'requestAuthentication',
+] as const satisfies readonly KindName[];
+
+export type WorldKind = (typeof WORLD_KINDS)[number];
+
+type Buckets = Map<WorldKind, Map<string, KubeObject[]>>;
+
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+export class World {
+  /** Set while evaluating one request class: the dependency keys it read (see `deps.ts`). */
+  tracker: Set<string> | null = null;
+
+  private constructor(private readonly buckets: Buckets, inherited?: Map<string, {kinds: readonly WorldKind[]; value: unknown}>, changed?: WorldKind) {
+    if (inherited) for (const [k, v] of inherited) if (!changed || !v.kinds.includes(changed)) this.memoEntries.set(k, v);
+  }
+
+  private readonly memoEntries = new Map<string, {kinds: readonly WorldKind[]; value: unknown}>();
+
+  static fromInventory(inventory: Inventory): World {
+    const buckets: Buckets = new Map();
+    for (const kind of WORLD_KINDS) {
+      const byNs = new Map<string, KubeObject[]>();
+      for (const object of itemsOf(inventory, kind)) {
+        const ns = object.metadata.namespace ?? '';
+        const list = byNs.get(ns);
+        if (list) list.push(object);
+        else byNs.set(ns, [object]);
+      }
+      buckets.set(kind, byNs);
+    }
+    return new World(buckets);
+  }
+
+  /** Back to an inventory (for callers that want one). */
+  toInventory(): Inventory {
+    const objects: Inventory['objects'] = {};
+    for (const kind of WORLD_KINDS) objects[kind] = this.all(kind);
+    return {objects, unreadable: {}};
+  }
+
+  /** Objects of a kind in one namespace ('' for cluster-scoped kinds). Records `ns:<namespace>` as read. */
+  list(kind: WorldKind, namespace: string): KubeObject[] {
+    this.tracker?.add(`ns:${namespace}`);
+    return this.buckets.get(kind)?.get(namespace) ?? [];
+  }
+
+  /** Every object of a kind, cluster-wide (not tracked: callers track what they pick from it). */
+  all(kind: WorldKind): KubeObject[] {
+    return this.memo(`all:${kind}`, [kind], () => [...(this.buckets.get(kind)?.values() ?? [])].flat());
+  }
+
+  get(kind: WorldKind, namespace: string, name: string): KubeObject | undefined {
+    return this.list(kind, namespace).find(o => o.metadata.name === name);
+  }
+
+  namespace(name: string): KubeObject | undefined {
+    this.tracker?.add(`ns:${name}`);
+    return (this.buckets.get('namespace')?.get('') ?? []).find(n => n.metadata.name === name);
+  }
+
+  namespaceLabels(name: string): Record<string, string> {
+    const ns = this.namespace(name);
+    // The API server labels every namespace with its name (Kubernetes >= 1.21), webhooks select on it.
+    return {'kubernetes.io/metadata.name': name, ...(ns?.metadata.labels ?? {})};
+  }
+
+  /** Live pods of a namespace. */
+  pods(namespace: string): KubeObject[] {
+    const pods = this.list('pod', namespace);
+    return this.memo(`live:${namespace}`, ['pod'], () => pods.filter(isLive));
+  }
+
+  /** A World with one (kind, namespace) bucket replaced. */
+  withBucket(kind: WorldKind, namespace: string, objects: KubeObject[]): World {
+    const buckets: Buckets = new Map(this.buckets);
+    const byNs = new Map(buckets.get(kind) ?? []);
+    if (objects.length) byNs.set(namespace, objects);
+    else byNs.delete(namespace);
+    buckets.set(kind, byNs);
+    return new World(buckets, this.memoEntries, kind);
+  }
+
+  /** Cached derived data, dropped in a successor World when one of `kinds` changes. */
+  memo<T>(key: string, kinds: readonly WorldKind[], compute: () => T): T {
+    const hit = this.memoEntries.get(key);
+    if (hit) return hit.value as T;
+    const tracker = this.tracker;
+    this.tracker = null;
+    try {
+      const value = compute();
+      this.memoEntries.set(key, {kinds, value});
+      return value;
+    } finally {
+      this.tracker = tracker;
+    }
+  }
+
+  get controlPlanes(): ControlPlane[] {
+    return this.memo('controlPlanes', ['deployment'], () => findControlPlanes(this.all('deployment')));
+  }
+
+  get istioNamespace(): string {
+    return this.controlPlanes[0]?.namespace ?? 'istio-system';
+  }
+
+  /** meshConfig.rootNamespace, else the control plane's namespace (istio/api `mesh/v1alpha1/config.proto`). */
+  get rootNamespace(): string {
+    return this.memo('rootNamespace', ['configMap', 'deployment'], () => {
+      const ns = this.istioNamespace;
+      const cm = (this.buckets.get('configMap')?.get(ns) ?? []).find(c => c.metadata.name === 'istio');
+      const text = (cm?.data as Record<string, string> | undefined)?.mesh;
+      try {
+        const parsed = text ? (yaml.load(text) as {rootNamespace?: string} | undefined) : undefined;
+        return parsed?.rootNamespace ?? ns;
+      } catch {
+        return ns;
+      }
+    });
+  }
+
+  get trustDomain(): string {
+    return this.memo('trustDomain', ['configMap', 'deployment'], () => {
+      const cm = (this.buckets.get('configMap')?.get(this.istioNamespace) ?? []).find(c => c.metadata.name === 'istio');
+      const text = (cm?.data as Record<string, string> | undefined)?.mesh;
+      try {
+        const parsed = text ? (yaml.load(text) as {trustDomain?: string} | undefined) : undefined;
+        return parsed?.trustDomain ?? CLUSTER_DOMAIN;
+      } catch {
+        return CLUSTER_DOMAIN;
+      }
+    });
+  }
+
+  /** Namespaces that have any object at all (for class generation and per-namespace work). */
+  namespaceNames(): string[] {
+    return (this.buckets.get('namespace')?.get('') ?? []).map(n => n.metadata.name);
+  }
+}
+
+export function keyOf(object: {metadata: {namespace?: string; name: string}}): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
+
+/**
+ * `reviews` in namespace bookinfo → `reviews.bookinfo.svc.cluster.local`; a name with a dot is taken as
+ * written (istio `pilot/pkg/model/config.go` `ResolveShortnameToFQDN`).
+ */
+export function fqdn(host: string, namespace: string): string {
+  if (host.includes('*') || host.includes('.')) return host;
+  return `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+}
+
+export function serviceHost(service: KubeObject): string {
+  return `${service.metadata.name}.${service.metadata.namespace}.svc.${CLUSTER_DOMAIN}`;
+}
+
+/** The Service a cluster-local FQDN names, if any. */
+export function serviceOfHost(world: World, host: string): KubeObject | undefined {
+  const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(host);
+  if (!m) return undefined;
+  return world.get('service', m[2]!, m[1]!);
+}
+
+/** The workload a pod belongs to, by its controller chain: ReplicaSet → Deployment, else the owner, else the pod. */
+export function workloadOf(world: World, pod: KubeObject): {kind: string; name: string; namespace: string} {
+  const ns = pod.metadata.namespace ?? '';
+  const owner = (pod.metadata.ownerReferences ?? []).find(r => r.controller) ?? pod.metadata.ownerReferences?.[0];
+  if (!owner) return {kind: 'Pod', name: pod.metadata.name, namespace: ns};
+  if (owner.kind === 'ReplicaSet') {
+    const rs = world.list('replicaSet', ns).find(r => r.metadata.name === owner.name);
+    const up = rs?.metadata.ownerReferences?.find(r => r.controller);
+    if (up) return {kind: up.kind, name: up.name, namespace: ns};
+    const hash = pod.metadata.labels?.['pod-template-hash'];
+    if (hash && owner.name.endsWith(`-${hash}`)) return {kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1), namespace: ns};
+    return {kind: 'Deployment', name: owner.name.replace(/-[a-z0-9]{5,10}$/, ''), namespace: ns};
+  }
+  if (owner.kind === 'Job') {
+    const job = owner.name.replace(/-\d{8,}$/, '');
+    return {kind: 'Job', name: job, namespace: ns};
+  }
+  return {kind: owner.kind, name: owner.name, namespace: ns};
+}
