@@ -28,17 +28,35 @@ function createdAt(index: number): string {
   return new Date(base + index * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
+interface BucketChange {
+  kind: WorldKind;
+  namespace: string;
+  objects: KubeObject[];
+}
+
+/** The state after one more operation, as a new World (this one unchanged). */
 export function applyOperation(world: World, op: Operation, index: number): World {
+  const c = bucketChange(world, op, index);
+  return c ? world.withBucket(c.kind, c.namespace, c.objects) : world;
+}
+
+/** The same, in place: for walking a plan over a World nobody else holds (see `World.fork`). */
+export function applyOperationInPlace(world: World, op: Operation, index: number): void {
+  const c = bucketChange(world, op, index);
+  if (c) world.replaceBucket(c.kind, c.namespace, c.objects);
+}
+
+function bucketChange(world: World, op: Operation, index: number): BucketChange | undefined {
   if (op.action === 'restart') return restart(world, op.target, index);
   const kind = kindOf(op.target);
-  if (!kind) return world;
+  if (!kind) return undefined;
   const namespace = KINDS[kind].namespaced ? (op.target.namespace ?? op.namespace) : '';
   const current = world.list(kind, namespace);
   const at = current.findIndex(o => o.metadata.name === op.target.name);
   const next = [...current];
   if (op.action === 'delete' || !op.after) {
     if (at >= 0) next.splice(at, 1);
-    return world.withBucket(kind, namespace, next);
+    return {kind, namespace, objects: next};
   }
   // Plans carry objects without server metadata: keep the existing creation time and identity.
   const previous = at >= 0 ? current[at] : undefined;
@@ -54,15 +72,15 @@ export function applyOperation(world: World, op: Operation, index: number): Worl
   };
   if (at >= 0) next[at] = object;
   else next.push(object);
-  return world.withBucket(kind, namespace, next);
+  return {kind, namespace, objects: next};
 }
 
-function restart(world: World, target: Target, index: number): World {
+function restart(world: World, target: Target, index: number): BucketChange | undefined {
   const kind = kindOf(target);
   const ns = target.namespace ?? '';
-  if (!kind) return world;
+  if (!kind) return undefined;
   const workload = world.get(kind, ns, target.name);
-  if (!workload) return world;
+  if (!workload) return undefined;
   const pods = world.list('pod', ns);
   const selector = workload.spec?.selector?.matchLabels as Record<string, string> | undefined;
   const own = pods.filter(p => {
@@ -90,12 +108,12 @@ function restart(world: World, target: Target, index: number): World {
     spec: structuredClone(template.spec ?? {}),
     status: {phase: 'Running'},
   }));
-  return world.withBucket('pod', ns, [...pods.filter(p => !own.includes(p)), ...fresh]);
+  return {kind: 'pod', namespace: ns, objects: [...pods.filter(p => !own.includes(p)), ...fresh]};
 }
 
 export function applyOperations(inventory: Inventory, operations: Operation[]): Inventory {
-  let world = World.fromInventory(inventory);
-  operations.forEach((op, i) => (world = applyOperation(world, op, i)));
+  const world = World.fromInventory(inventory);
+  operations.forEach((op, i) => applyOperationInPlace(world, op, i));
   const out = world.toInventory();
   // Kinds the model does not read pass through untouched.
   for (const [kind, items] of Object.entries(inventory.objects)) if (!(WORLD_KINDS as readonly string[]).includes(kind)) (out.objects as Record<string, unknown>)[kind] = items;
@@ -104,18 +122,36 @@ export function applyOperations(inventory: Inventory, operations: Operation[]): 
 }
 
 /**
- * What an operation can change, as dependency keys (`World.tracker`): `ns:<namespace>` for anything in a
- * namespace (and the Namespace itself), `host:<fqdn>` for route objects binding a host (`host:*` for
- * wildcard hosts), `gw:<ns/name>` for VirtualServices bound to an ingress Gateway, `global` for
- * cluster-scoped kinds.
+ * What an operation can change, as dependency keys (`World.tracker`): `<kind>:<namespace>` for the
+ * bucket it writes (`namespace:<name>` for a Namespace, `pod:<namespace>` for a restart), `host:<fqdn>`
+ * for route objects binding a host (`host:*` for wildcard hosts), `gw:<ns/name>` for VirtualServices bound
+ * to an ingress Gateway, `global` for cluster-scoped kinds.
  */
-export function operationKeys(op: Operation): string[] {
+export function operationKeys(op: Operation, world?: World): string[] {
   const keys = new Set<string>();
   const kind = op.action === 'restart' ? undefined : kindOf(op.target);
-  if (op.action === 'restart') keys.add(`ns:${op.target.namespace ?? op.namespace}`);
-  else if (kind === 'namespace') keys.add(`ns:${op.target.name}`);
+  const ns = op.target.namespace ?? op.namespace;
+  if (op.action === 'restart') {
+    keys.add(`pod:${ns}`);
+    // The Services whose endpoints change: those selecting the workload's pods (before or after).
+    const wk = kindOf(op.target);
+    const workload = wk && world ? world.get(wk, ns, op.target.name) : undefined;
+    const labels = workload?.spec?.template?.metadata?.labels as Record<string, string> | undefined;
+    const old = world ? world.list('pod', ns).filter(p => workloadOf(world, p).name === op.target.name) : [];
+    for (const svc of world ? world.list('service', ns) : []) {
+      const sel = svc.spec?.selector as Record<string, string> | undefined;
+      if (!sel || Object.keys(sel).length === 0) continue;
+      if ((labels && matchesLabels(sel, labels)) || old.some(p => matchesLabels(sel, p.metadata.labels))) keys.add(`endpoints:${ns}/${svc.metadata.name}`);
+    }
+    if (!world) keys.add(`endpoints:${ns}/*`);
+  } else if (kind === 'namespace') keys.add(`namespace:${op.target.name}`);
   else if (kind && !KINDS[kind].namespaced) keys.add('global');
-  else keys.add(`ns:${op.target.namespace ?? op.namespace}`);
+  else if (kind) {
+    keys.add(`${kind}:${ns}`);
+    keys.add(`${kind}:${ns}/${op.target.name}`);
+    // A Service's selector decides its endpoints.
+    if (kind === 'service') keys.add(`endpoints:${ns}/${op.target.name}`);
+  }
   for (const object of [op.before, op.after]) {
     if (!object) continue;
     const ns = object.metadata.namespace ?? op.target.namespace ?? op.namespace;

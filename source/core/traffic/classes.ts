@@ -1,8 +1,8 @@
 import type {KubeObject} from '../../kube/client.ts';
-import {fullMatch, vsGateways} from './routes.ts';
+import {fullMatch, listsForHost, virtualServicesForGateway} from './routes.ts';
 import {matchesLabels} from './selectors.ts';
 import type {CallerClass, RequestClass, Target} from './types.ts';
-import {fqdn, serviceHost, type World} from './world.ts';
+import {serviceHost, type World} from './world.ts';
 
 /**
  * A finite set of request classes that covers every distinction the configuration makes (issue 9 §2):
@@ -156,7 +156,7 @@ function mentionPolicy(world: World, m: Mentions, policy: KubeObject) {
 }
 
 /** Route lists (VS of any gateway, HTTPRoutes) for a host, delegates included. */
-function mentionRoutes(world: World, m: Mentions, host: string, service?: KubeObject) {
+function mentionRoutes(world: World, m: Mentions, host: string) {
   const seen = new Set<KubeObject>();
   const visitVs = (vs: KubeObject) => {
     if (seen.has(vs)) return;
@@ -178,18 +178,13 @@ function mentionRoutes(world: World, m: Mentions, host: string, service?: KubeOb
       }
     }
   };
-  for (const vs of world.all('virtualService')) {
-    const ns = vs.metadata.namespace ?? '';
-    const hosts = ((vs.spec?.hosts ?? []) as string[]).map(h => fqdn(h, ns));
-    if (hosts.some(h => h === host || h === '*' || (h.startsWith('*.') && host.endsWith(h.slice(1))))) visitVs(vs);
-  }
-  if (service) {
-    for (const route of world.all('httpRoute')) {
-      const parents = (route.spec?.parentRefs ?? []) as Array<Record<string, any>>;
-      const rns = route.metadata.namespace ?? '';
-      if (!parents.some(p => p.kind === 'Service' && p.name === service.metadata.name && (p.namespace ?? rns) === service.metadata.namespace)) continue;
-      for (const rule of (route.spec?.rules ?? []) as Array<Record<string, any>>) for (const match of (rule.matches ?? []) as Array<Record<string, any>>) mentionHttpRouteMatch(m, match);
-    }
+  // Only lists that serve mesh traffic for the host (ingress-bound ones make gateway classes).
+  for (const list of listsForHost(world, host)) {
+    if (!list.gateways.includes('mesh')) continue;
+    if (list.kind === 'VirtualService') list.objects.forEach(visitVs);
+    else
+      for (const route of list.objects)
+        for (const rule of (route.spec?.rules ?? []) as Array<Record<string, any>>) for (const match of (rule.matches ?? []) as Array<Record<string, any>>) mentionHttpRouteMatch(m, match);
   }
 }
 
@@ -249,7 +244,7 @@ export function requestClasses(worlds: World | World[], options: ClassOptions = 
       for (const service of world.list('service', ns)) {
         const m = emptyMentions();
         for (const p of policies) mentionPolicy(world, m, p);
-        mentionRoutes(world, m, serviceHost(service), service);
+        mentionRoutes(world, m, serviceHost(service));
         const callers: CallerClass[] = [];
         for (const c of m.callers.values()) for (const mode of ['sidecar', 'ambient'] as const) callers.push({...c, mode});
         for (const mode of ['sidecar', 'ambient'] as const) callers.push({kind: 'other', namespace: OTHER_NAMESPACE, serviceAccount: 'default', mode});
@@ -270,7 +265,7 @@ export function requestClasses(worlds: World | World[], options: ClassOptions = 
 /** Entering through each server port of an Istio Gateway, for the hosts and paths of the VirtualServices bound to it. */
 function gatewayClasses(world: World, gateway: KubeObject, add: (c: Omit<RequestClass, 'id'>) => void) {
   const key = `${gateway.metadata.namespace}/${gateway.metadata.name}`;
-  const bound = world.all('virtualService').filter(vs => vsGateways(vs).includes(key));
+  const bound = virtualServicesForGateway(world, key);
   const m = emptyMentions();
   const hosts = new Set<string>();
   for (const vs of bound) {

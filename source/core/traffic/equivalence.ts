@@ -1,6 +1,6 @@
 import type {Inventory} from '../inventory.ts';
 import type {Operation, Plan, Target} from '../plan/types.ts';
-import {applyOperation, operationKeys} from './apply.ts';
+import {applyOperationInPlace, operationKeys} from './apply.ts';
 import type {Authorize} from './authz/api.ts';
 import {requestClasses} from './classes.ts';
 import {evaluate} from './evaluate.ts';
@@ -44,6 +44,8 @@ export interface Change {
 
 export interface EquivalenceReport {
   classes: number;
+  /** How many class evaluations the walk took (at most classes × (operations + 1)). */
+  evaluations: number;
   final: Change[];
   windows: Change[];
 }
@@ -109,14 +111,16 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
   const ops = plan.operations;
   const world0 = World.fromInventory(inventory);
   // The final world is built once up front to generate classes for objects the plan creates.
-  let last = world0;
-  ops.forEach((op, i) => (last = applyOperation(last, op, i)));
+  const last = world0.fork();
+  ops.forEach((op, i) => applyOperationInPlace(last, op, i));
   const classes = requestClasses([world0, last], {namespaces: options.namespaces ?? plan.namespaces});
 
   const timelines: Timeline[] = classes.map(() => ({points: []}));
   const depsOf: Array<Set<string>> = classes.map(() => new Set());
   const byKey = new Map<string, Set<number>>();
+  let evaluations = 0;
   const evaluateAt = (world: World, i: number, state: number) => {
+    evaluations++;
     for (const k of depsOf[i]!) byKey.get(k)?.delete(i);
     world.tracker = new Set(['global']);
     const summary = summarise(evaluate(world, classes[i]!, {authorize}));
@@ -133,12 +137,15 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
     if (points.length === 0 || points[points.length - 1]!.sig !== sig) points.push({state, summary, sig});
   };
 
-  let world = world0;
+  const world = world0.fork();
   classes.forEach((_, i) => evaluateAt(world, i, 0));
   ops.forEach((op, k) => {
-    world = applyOperation(world, op, k);
+    // Keys from the state before (the pods a restart replaces) and after (the Services that select the new ones).
+    const keys = new Set(operationKeys(op, world));
+    applyOperationInPlace(world, op, k);
+    if (op.action === 'restart') for (const key of operationKeys(op, world)) keys.add(key);
     const affected = new Set<number>();
-    for (const key of operationKeys(op)) {
+    for (const key of keys) {
       if (key === 'global') classes.forEach((_, i) => affected.add(i));
       for (const i of byKey.get(key) ?? []) affected.add(i);
     }
@@ -178,7 +185,7 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
       }
     }
   });
-  return {classes: classes.length, final, windows};
+  return {classes: classes.length, evaluations, final, windows};
 }
 
 function change(request: RequestClass, direction: Direction, before: OutcomeSummary, after: OutcomeSummary, operations: [string, string], responsible: Operation[]): Change {

@@ -2,7 +2,6 @@ import type {KubeObject} from '../../kube/client.ts';
 import type {AuthzConfig, AuthzRequest, Caller, EnforcementPoint, Verdict} from './authz/api.ts';
 import {currentMode} from './mode.ts';
 import {route, subsetLabels, type RouteDecision} from './routes.ts';
-import {matchesLabels} from './selectors.ts';
 import type {Backend, EvaluateOptions, Hop, Outcome, RequestClass} from './types.ts';
 import {ingressUsesWaypoint, serviceWaypoint, workloadWaypoint, type Waypoint} from './waypoints.ts';
 import {serviceHost, serviceOfHost, workloadOf, type World} from './world.ts';
@@ -133,7 +132,7 @@ function endpointLegs(world: World, service: KubeObject, port: number, weight: n
     if (!extra) return []; // an unknown subset has no endpoints: Envoy answers 503
     labels = {...selector, ...extra};
   }
-  const pods = world.pods(service.metadata.namespace ?? '').filter(p => matchesLabels(labels, p.metadata.labels));
+  const pods = world.endpoints(service, labels);
   if (pods.length === 0) return [];
   return pods.map(pod => ({pod, service, port, weight: weight / pods.length, hops}));
 }
@@ -150,6 +149,8 @@ function targetPort(service: KubeObject, port: number, pod: KubeObject): number 
   }
   return port;
 }
+
+const AUTHZ_KINDS = ['authorizationPolicy', 'peerAuthentication', 'requestAuthentication'] as const;
 
 function authzConfig(world: World): AuthzConfig {
   return world.memo('authzConfig', ['authorizationPolicy', 'peerAuthentication', 'namespace', 'configMap', 'deployment'], () => ({
@@ -182,11 +183,12 @@ function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzC
   const points: Array<{point: EnforcementPoint; request: AuthzRequest}> = [];
   const hops = [...leg.hops];
   const ns = leg.pod.metadata.namespace ?? '';
-  world.tracker?.add(`ns:${ns}`);
-  world.tracker?.add(`ns:${config.rootNamespace}`);
+  // What the authorizer may read: the policies of the destination's namespace, the waypoint's, the root's.
+  for (const n of new Set([ns, config.rootNamespace, ...(leg.waypoint ? [leg.waypoint.waypoint.namespace] : [])])) {
+    for (const kind of AUTHZ_KINDS) world.tracker?.add(`${kind}:${n}`);
+  }
   if (leg.waypoint) {
     const wp = leg.waypoint.waypoint;
-    world.tracker?.add(`ns:${wp.namespace}`);
     points.push({point: {kind: 'waypoint', waypoint: wp.gateway, ...(leg.waypoint.service ? {service: leg.waypoint.service} : {})}, request: {caller, port: leg.waypoint.port, ...(http ? {http} : {})}});
   }
   const viaWaypoint = leg.waypoint ? {namespace: leg.waypoint.waypoint.namespace, serviceAccount: leg.waypoint.waypoint.serviceAccount} : undefined;

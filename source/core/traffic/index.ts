@@ -8,6 +8,6 @@ export {serviceWaypoint, workloadWaypoint, ingressUsesWaypoint, waypointByName, 
 export {route, routeListsFor, subsetLabels, type RouteDecision, type RouteInput, type HttpAttrs} from './routes.ts';
 export {evaluate} from './evaluate.ts';
 export {requestClasses, type ClassOptions} from './classes.ts';
-export {applyOperation, applyOperations, operationKeys} from './apply.ts';
+export {applyOperation, applyOperationInPlace, applyOperations, operationKeys} from './apply.ts';
 export {equivalence, direction, summarise, type Change, type EquivalenceReport, type OutcomeSummary, type Direction} from './equivalence.ts';
 export type {RequestClass, CallerClass, Target, Outcome, Backend, Hop, EvaluateOptions} from './types.ts';

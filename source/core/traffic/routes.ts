@@ -1,5 +1,5 @@
 import type {KubeObject} from '../../kube/client.ts';
-import {fqdn, serviceHost, type World} from './world.ts';
+import {fqdn, serviceHost, type Incremental, type World, type WorldKind} from './world.ts';
 
 /**
  * Routing as Envoy proxies configured by istiod apply it: mesh VirtualServices and HTTPRoutes with
@@ -155,6 +155,8 @@ interface HostRoutes {
   /** Ports the list is limited to (HTTPRoute parentRef `port`), or undefined for all. */
   ports?: number[];
   entries: RouteEntry[];
+  /** The VirtualService, or the HTTPRoutes merged into the list. */
+  objects: KubeObject[];
 }
 
 const API_DEFAULT_MATCH = [{path: {type: 'PathPrefix', value: '/'}}];
@@ -224,47 +226,82 @@ function byCreation(a: KubeObject, b: KubeObject): number {
  * into one list per (Service, port). Every match of a rule becomes its own entry (istiod generates one
  * match per route). A rule whose backends all weigh 0 answers 500 (`conversion.go`, testdata `zero.yaml`).
  */
-function httpRouteLists(world: World): HostRoutes[] {
-  return world.memo('httpRouteLists', ['httpRoute'], () => {
-    const byParent = new Map<string, {routes: KubeObject[]; host: string; port?: number; namespace: string}>();
-    for (const route of world.all('httpRoute')) {
-      const ns = route.metadata.namespace ?? '';
-      for (const parent of (route.spec?.parentRefs ?? []) as Array<Record<string, any>>) {
-        if (parent.kind !== 'Service' || (parent.group ?? '') !== '') continue;
-        const parentNs = parent.namespace ?? ns;
-        const host = `${parent.name}.${parentNs}.svc.cluster.local`;
-        const key = `${host}|${parent.port ?? ''}`;
-        const entry = byParent.get(key) ?? {routes: [] as KubeObject[], host, port: parent.port === undefined ? undefined : Number(parent.port), namespace: parentNs};
-        if (!entry.routes.includes(route)) entry.routes.push(route);
-        byParent.set(key, entry);
+function parentList(routes: KubeObject[], host: string, port: number | undefined): HostRoutes {
+  routes = [...routes].sort(byCreation);
+  const entries: RouteEntry[] = [];
+  for (const route of routes) {
+    const rns = route.metadata.namespace ?? '';
+    ((route.spec?.rules ?? []) as Array<Record<string, any>>).forEach((rule, index) => {
+      const backends = ((rule.backendRefs ?? []) as Array<Record<string, any>>)
+        .filter(b => (b.kind ?? 'Service') === 'Service' && (b.group ?? '') === '')
+        .map(b => ({host: `${b.name}.${b.namespace ?? rns}.svc.cluster.local`, port: b.port === undefined ? undefined : Number(b.port), weight: b.weight === undefined ? 1 : Number(b.weight)}));
+      const redirect = ((rule.filters ?? []) as Array<Record<string, any>>).find(f => f.type === 'RequestRedirect');
+      const live = backends.filter(b => b.weight > 0);
+      const status = redirect ? Number(redirect.requestRedirect?.statusCode ?? 302) : live.length === 0 ? 500 : undefined;
+      const matches = ((rule.matches ?? []) as Array<Record<string, any>>).length ? rule.matches : API_DEFAULT_MATCH;
+      for (const match of matches as Array<Record<string, any>>) {
+        const m = httpRouteMatch(match);
+        entries.push({source: {kind: 'HTTPRoute', namespace: rns, name: route.metadata.name, rule: index}, holds: m.holds, rank: m.rank, destinations: status ? undefined : live, status});
       }
+    });
+  }
+  const sorted = entries.map((e, i) => ({e, i})).sort((a, b) => byPrecedence(a.e, b.e) || a.i - b.i).map(x => x.e);
+  const first = routes[0]!;
+  return {kind: 'HTTPRoute', namespace: first.metadata.namespace ?? '', name: first.metadata.name, created: first.metadata.creationTimestamp ?? '', hosts: [host], gateways: ['mesh'], ports: port === undefined ? undefined : [port], entries: sorted, objects: routes};
+}
+
+function serviceParents(route: KubeObject): Array<{key: string; host: string; port?: number}> {
+  const ns = route.metadata.namespace ?? '';
+  const out = new Map<string, {key: string; host: string; port?: number}>();
+  for (const parent of (route.spec?.parentRefs ?? []) as Array<Record<string, any>>) {
+    if (parent.kind !== 'Service' || (parent.group ?? '') !== '') continue;
+    const host = `${parent.name}.${parent.namespace ?? ns}.svc.cluster.local`;
+    const port = parent.port === undefined ? undefined : Number(parent.port);
+    const key = `${host}|${port ?? ''}`;
+    out.set(key, {key, host, port});
+  }
+  return [...out.values()];
+}
+
+/** HTTPRoutes by Service parent, following bucket changes. */
+class HttpRouteIndex implements Incremental {
+  private readonly byParent = new Map<string, {host: string; port?: number; byNs: Map<string, KubeObject[]>}>();
+  private readonly byHost = new Map<string, Set<string>>();
+  private readonly cache = new Map<string, HostRoutes>();
+  constructor(world: World) {
+    const byNs = new Map<string, KubeObject[]>();
+    for (const r of world.all('httpRoute')) byNs.set(r.metadata.namespace ?? '', [...(byNs.get(r.metadata.namespace ?? '') ?? []), r]);
+    for (const [ns, routes] of byNs) this.update('httpRoute', ns, [], routes);
+  }
+  update(kind: WorldKind, ns: string, before: KubeObject[], after: KubeObject[]): void {
+    if (kind !== 'httpRoute') return;
+    const keys = new Map<string, {host: string; port?: number}>();
+    for (const r of [...before, ...after]) for (const p of serviceParents(r)) keys.set(p.key, p);
+    for (const [key, p] of keys) {
+      let entry = this.byParent.get(key);
+      if (!entry) this.byParent.set(key, (entry = {host: p.host, port: p.port, byNs: new Map()}));
+      const mine = after.filter(r => serviceParents(r).some(x => x.key === key));
+      if (mine.length) entry.byNs.set(ns, mine);
+      else entry.byNs.delete(ns);
+      if (!this.byHost.has(p.host)) this.byHost.set(p.host, new Set());
+      this.byHost.get(p.host)!.add(key);
+      this.cache.delete(key);
     }
+  }
+  lookup(host: string): HostRoutes[] {
     const out: HostRoutes[] = [];
-    for (const {routes, host, port, namespace} of byParent.values()) {
-      routes.sort(byCreation);
-      const entries: RouteEntry[] = [];
-      for (const route of routes) {
-        const rns = route.metadata.namespace ?? '';
-        ((route.spec?.rules ?? []) as Array<Record<string, any>>).forEach((rule, index) => {
-          const backends = ((rule.backendRefs ?? []) as Array<Record<string, any>>)
-            .filter(b => (b.kind ?? 'Service') === 'Service' && (b.group ?? '') === '')
-            .map(b => ({host: `${b.name}.${b.namespace ?? rns}.svc.cluster.local`, port: b.port === undefined ? undefined : Number(b.port), weight: b.weight === undefined ? 1 : Number(b.weight)}));
-          const redirect = ((rule.filters ?? []) as Array<Record<string, any>>).find(f => f.type === 'RequestRedirect');
-          const live = backends.filter(b => b.weight > 0);
-          const status = redirect ? Number(redirect.requestRedirect?.statusCode ?? 302) : backends.length > 0 && live.length === 0 ? 500 : backends.length === 0 ? 500 : undefined;
-          const matches = ((rule.matches ?? []) as Array<Record<string, any>>).length ? rule.matches : API_DEFAULT_MATCH;
-          for (const match of matches as Array<Record<string, any>>) {
-            const m = httpRouteMatch(match);
-            entries.push({source: {kind: 'HTTPRoute', namespace: rns, name: route.metadata.name, rule: index}, holds: m.holds, rank: m.rank, destinations: status ? undefined : live, status});
-          }
-        });
+    for (const key of this.byHost.get(host) ?? []) {
+      let list = this.cache.get(key);
+      if (!list) {
+        const entry = this.byParent.get(key)!;
+        const routes = [...entry.byNs.values()].flat();
+        if (routes.length === 0) continue;
+        this.cache.set(key, (list = parentList(routes, entry.host, entry.port)));
       }
-      const sorted = entries.map((e, i) => ({e, i})).sort((a, b) => byPrecedence(a.e, b.e) || a.i - b.i).map(x => x.e);
-      const first = routes[0]!;
-      out.push({kind: 'HTTPRoute', namespace: first.metadata.namespace ?? namespace, name: first.metadata.name, created: first.metadata.creationTimestamp ?? '', hosts: [host], gateways: ['mesh'], ports: port === undefined ? undefined : [port], entries: sorted});
+      out.push(list);
     }
     return out;
-  });
+  }
 }
 
 /** A VirtualService's http routes as route-list entries. */
@@ -291,19 +328,72 @@ function vsEntries(vs: KubeObject): RouteEntry[] {
   });
 }
 
-/** Root VirtualServices (those with hosts; delegates have none, istio `pilot/pkg/model/virtualservice.go` `isRootVs`). */
-function vsLists(world: World): HostRoutes[] {
-  return world.memo('vsLists', ['virtualService'], () =>
-    world.all('virtualService').filter(vs => ((vs.spec?.hosts ?? []) as string[]).length > 0).map(vs => ({
-      kind: 'VirtualService' as const,
-      namespace: vs.metadata.namespace ?? '',
-      name: vs.metadata.name,
-      created: vs.metadata.creationTimestamp ?? '',
-      hosts: ((vs.spec?.hosts ?? []) as string[]).map(h => fqdn(h, vs.metadata.namespace ?? '')),
-      gateways: vsAllGateways(vs),
-      entries: vsEntries(vs),
-    })),
-  );
+function vsList(vs: KubeObject): HostRoutes {
+  return {
+    kind: 'VirtualService',
+    namespace: vs.metadata.namespace ?? '',
+    name: vs.metadata.name,
+    created: vs.metadata.creationTimestamp ?? '',
+    hosts: ((vs.spec?.hosts ?? []) as string[]).map(h => fqdn(h, vs.metadata.namespace ?? '')),
+    gateways: vsAllGateways(vs),
+    entries: vsEntries(vs),
+    objects: [vs],
+  };
+}
+
+/**
+ * Root VirtualServices (those with hosts; delegates have none, istio `pilot/pkg/model/virtualservice.go`
+ * `isRootVs`) by host, following bucket changes; wildcard hosts apart.
+ */
+class VsIndex implements Incremental {
+  private readonly byNs = new Map<string, HostRoutes[]>();
+  private readonly byHost = new Map<string, Set<HostRoutes>>();
+  private readonly wildcard = new Set<HostRoutes>();
+  constructor(world: World) {
+    const byNs = new Map<string, KubeObject[]>();
+    for (const vs of world.all('virtualService')) byNs.set(vs.metadata.namespace ?? '', [...(byNs.get(vs.metadata.namespace ?? '') ?? []), vs]);
+    for (const [ns, list] of byNs) this.update('virtualService', ns, [], list);
+  }
+  update(kind: WorldKind, ns: string, _before: KubeObject[], after: KubeObject[]): void {
+    if (kind !== 'virtualService') return;
+    for (const l of this.byNs.get(ns) ?? []) {
+      this.wildcard.delete(l);
+      for (const h of l.hosts) this.byHost.get(h)?.delete(l);
+    }
+    const lists = after.filter(vs => ((vs.spec?.hosts ?? []) as string[]).length > 0).map(vsList);
+    this.byNs.set(ns, lists);
+    for (const l of lists) {
+      for (const h of l.hosts) {
+        if (h.includes('*')) this.wildcard.add(l);
+        else {
+          if (!this.byHost.has(h)) this.byHost.set(h, new Set());
+          this.byHost.get(h)!.add(l);
+        }
+      }
+    }
+  }
+  lookup(host: string): HostRoutes[] {
+    const out = new Set(this.byHost.get(host) ?? []);
+    for (const l of this.wildcard) if (l.hosts.some(h => hostMatches(h, host))) out.add(l);
+    return [...out];
+  }
+  /** Lists bound to an ingress gateway. */
+  forGateway(gateway: string): HostRoutes[] {
+    return [...this.byNs.values()].flat().filter(l => l.gateways.includes(gateway));
+  }
+}
+
+const vsIndex = (world: World) => world.memo('vsIndex', ['virtualService'], () => new VsIndex(world));
+const httpRouteIndex = (world: World) => world.memo('httpRouteIndex', ['httpRoute'], () => new HttpRouteIndex(world));
+
+/** The root VirtualServices and merged HTTPRoute lists that name a host (any gateway). */
+export function listsForHost(world: World, host: string): Array<{kind: 'VirtualService' | 'HTTPRoute'; gateways: string[]; objects: KubeObject[]}> {
+  return [...vsIndex(world).lookup(host), ...httpRouteIndex(world).lookup(host)];
+}
+
+/** VirtualServices bound to an ingress gateway (`ns/name`). */
+export function virtualServicesForGateway(world: World, gateway: string): KubeObject[] {
+  return vsIndex(world).forGateway(gateway).flatMap(l => l.objects);
 }
 
 function hostMatches(pattern: string, host: string): boolean {
@@ -342,7 +432,7 @@ export function routeListsFor(world: World, input: RouteInput): HostRoutes[] {
   world.tracker?.add(`host:${input.host}`);
   world.tracker?.add('host:*');
   if (input.gateway !== 'mesh') world.tracker?.add(`gw:${input.gateway}`);
-  const candidates = [...vsLists(world), ...(input.gateway === 'mesh' ? httpRouteLists(world) : [])]
+  const candidates = [...vsIndex(world).lookup(input.host), ...(input.gateway === 'mesh' ? httpRouteIndex(world).lookup(input.host) : [])]
     .filter(l => l.gateways.includes(input.gateway) && (!l.ports || l.ports.includes(input.port)))
     .map(l => ({l, s: Math.max(0, ...l.hosts.map(h => specificity(h, input.host)))}))
     .filter(x => x.s > 0);
@@ -390,7 +480,7 @@ export function route(world: World, input: RouteInput): RouteDecision {
   const lists = routeListsFor(world, input);
   if (lists.length === 0) return {by: null, destinations: [{host: input.host, port: input.port, weight: 1}]};
   for (const list of lists) {
-    if (list.kind === 'VirtualService') world.tracker?.add(`ns:${list.namespace}`);
+    if (list.kind === 'VirtualService') world.tracker?.add(`virtualService:${list.namespace}`);
     const hit = firstMatch(world, list.entries, input);
     if (!hit) continue;
     if (hit.status !== undefined) return {by: hit.source, destinations: [], status: hit.status};
@@ -418,17 +508,9 @@ function normalise(dests: Array<{host: string; subset?: string; port?: number; w
 /** The DestinationRule subset labels for a host (istio/api `destination_rule.proto` `Subset.labels`). */
 export function subsetLabels(world: World, host: string, subset: string, fromNamespace: string): Record<string, string> | undefined {
   world.tracker?.add(`host:${host}`);
-  const rules = world.memo('drByHost', ['destinationRule'], () => {
-    const map = new Map<string, KubeObject[]>();
-    for (const dr of world.all('destinationRule')) {
-      const h = fqdn(dr.spec?.host ?? '', dr.metadata.namespace ?? '');
-      map.set(h, [...(map.get(h) ?? []), dr]);
-    }
-    for (const list of map.values()) list.sort(byCreation);
-    return map;
-  });
+  const rules = world.memo('drIndex', ['destinationRule'], () => new DrIndex(world));
   // The client's namespace first, then the host's (istio `pilot/pkg/model/push_context.go` `destinationRule` lookup order).
-  const candidates = [...(rules.get(host) ?? [])].sort((a, b) => Number(b.metadata.namespace === fromNamespace) - Number(a.metadata.namespace === fromNamespace));
+  const candidates = rules.lookup(host).sort((a, b) => Number(b.metadata.namespace === fromNamespace) - Number(a.metadata.namespace === fromNamespace));
   for (const dr of candidates) {
     const found = ((dr.spec?.subsets ?? []) as Array<{name: string; labels?: Record<string, string>}>).find(s => s.name === subset);
     if (found) return found.labels ?? {};
@@ -438,9 +520,26 @@ export function subsetLabels(world: World, host: string, subset: string, fromNam
 
 export {serviceHost};
 
-/** Every route match value and policy value a class generator needs, for one host: see `classes.ts`. */
-export function routeListsForHost(world: World, host: string, gateway = 'mesh'): Array<{kind: string; namespace: string; name: string; object?: KubeObject}> {
-  return [...vsLists(world), ...httpRouteLists(world)]
-    .filter(l => l.gateways.includes(gateway) && l.hosts.some(h => hostMatches(h, host)))
-    .map(l => ({kind: l.kind, namespace: l.namespace, name: l.name}));
+
+/** DestinationRules by host, following bucket changes. */
+class DrIndex implements Incremental {
+  private readonly byHost = new Map<string, Map<string, KubeObject[]>>();
+  constructor(world: World) {
+    const byNs = new Map<string, KubeObject[]>();
+    for (const dr of world.all('destinationRule')) byNs.set(dr.metadata.namespace ?? '', [...(byNs.get(dr.metadata.namespace ?? '') ?? []), dr]);
+    for (const [ns, list] of byNs) this.update('destinationRule', ns, [], list);
+  }
+  update(kind: WorldKind, ns: string, before: KubeObject[], after: KubeObject[]): void {
+    if (kind !== 'destinationRule') return;
+    for (const dr of before) this.byHost.get(fqdn(dr.spec?.host ?? '', ns))?.delete(ns);
+    for (const dr of after) {
+      const h = fqdn(dr.spec?.host ?? '', ns);
+      if (!this.byHost.has(h)) this.byHost.set(h, new Map());
+      const m = this.byHost.get(h)!;
+      m.set(ns, [...(m.get(ns) ?? []), dr]);
+    }
+  }
+  lookup(host: string): KubeObject[] {
+    return [...(this.byHost.get(host)?.values() ?? [])].flat().sort(byCreation);
+  }
 }

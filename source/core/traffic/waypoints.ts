@@ -75,11 +75,9 @@ function allowsFrom(world: World, waypoint: Waypoint, namespace: string): boolea
  */
 function waypointForTarget(world: World, object: KubeObject): Waypoint | undefined {
   const ns = object.metadata.namespace ?? '';
-  world.tracker?.add(`ns:${ns}`);
   const own = useWaypoint(object.metadata.labels, ns);
   const chosen = own ?? useWaypoint(world.namespace(ns)?.metadata.labels, ns);
   if (!chosen || 'none' in chosen) return undefined;
-  world.tracker?.add(`ns:${chosen.namespace}`);
   const waypoint = waypointByName(world, chosen.namespace, chosen.name);
   if (!waypoint || !allowsFrom(world, waypoint, ns)) return undefined;
   return waypoint;

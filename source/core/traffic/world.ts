@@ -4,6 +4,7 @@ import type {KindName} from '../../kube/kinds.ts';
 import {findControlPlanes, type ControlPlane} from '../control-plane.ts';
 import {isLive} from '../dataplane.ts';
 import {itemsOf, type Inventory} from '../inventory.ts';
+import {matchesLabels} from './selectors.ts';
 
 /**
  * The traffic model's indexed view of a cluster: every object the model reads, bucketed by kind and
@@ -38,15 +39,28 @@ type Buckets = Map<WorldKind, Map<string, KubeObject[]>>;
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 
-export class World {
-  /** Set while evaluating one request class: the dependency keys it read (see `deps.ts`). */
-  tracker: Set<string> | null = null;
+/** A derived index that can follow a bucket change instead of being rebuilt. */
+export interface Incremental {
+  update(kind: WorldKind, namespace: string, before: KubeObject[], after: KubeObject[]): void;
+}
 
-  private constructor(private readonly buckets: Buckets, inherited?: Map<string, {kinds: readonly WorldKind[]; value: unknown}>, changed?: WorldKind) {
+interface MemoEntry {
+  kinds: readonly WorldKind[];
+  value: unknown;
+}
+
+export class World {
+  /**
+   * Set while evaluating one request class: the dependency keys it read. `<kind>:<namespace>` for a
+   * bucket (`namespace:<name>` for a Namespace), `host:<fqdn>` for route objects binding a host; see
+   * `apply.ts` `operationKeys` for the keys an operation writes.
+   */
+  tracker: Set<string> | null = null;
+  private readonly memoEntries = new Map<string, MemoEntry>();
+
+  private constructor(private readonly buckets: Buckets, inherited?: Map<string, MemoEntry>, changed?: WorldKind) {
     if (inherited) for (const [k, v] of inherited) if (!changed || !v.kinds.includes(changed)) this.memoEntries.set(k, v);
   }
-
-  private readonly memoEntries = new Map<string, {kinds: readonly WorldKind[]; value: unknown}>();
 
   static fromInventory(inventory: Inventory): World {
     const buckets: Buckets = new Map();
@@ -66,13 +80,13 @@ export class World {
   /** Back to an inventory (for callers that want one). */
   toInventory(): Inventory {
     const objects: Inventory['objects'] = {};
-    for (const kind of WORLD_KINDS) objects[kind] = this.all(kind);
+    for (const kind of WORLD_KINDS) objects[kind] = [...(this.buckets.get(kind)?.values() ?? [])].flat();
     return {objects, unreadable: {}};
   }
 
-  /** Objects of a kind in one namespace ('' for cluster-scoped kinds). Records `ns:<namespace>` as read. */
+  /** Objects of a kind in one namespace ('' for cluster-scoped kinds). Records `<kind>:<namespace>` as read. */
   list(kind: WorldKind, namespace: string): KubeObject[] {
-    this.tracker?.add(`ns:${namespace}`);
+    this.tracker?.add(`${kind}:${namespace}`);
     return this.buckets.get(kind)?.get(namespace) ?? [];
   }
 
@@ -81,13 +95,19 @@ export class World {
     return this.memo(`all:${kind}`, [kind], () => [...(this.buckets.get(kind)?.values() ?? [])].flat());
   }
 
+  /** One object; records `<kind>:<namespace>/<name>` as read. */
   get(kind: WorldKind, namespace: string, name: string): KubeObject | undefined {
-    return this.list(kind, namespace).find(o => o.metadata.name === name);
+    this.tracker?.add(`${kind}:${namespace}/${name}`);
+    return (this.buckets.get(kind)?.get(namespace) ?? []).find(o => o.metadata.name === name);
   }
 
   namespace(name: string): KubeObject | undefined {
-    this.tracker?.add(`ns:${name}`);
-    return (this.buckets.get('namespace')?.get('') ?? []).find(n => n.metadata.name === name);
+    this.tracker?.add(`namespace:${name}`);
+    return this.namespaceIndex().get(name);
+  }
+
+  private namespaceIndex(): Map<string, KubeObject> {
+    return this.memo('namespaceIndex', ['namespace'], () => new Map((this.buckets.get('namespace')?.get('') ?? []).map(n => [n.metadata.name, n])));
   }
 
   namespaceLabels(name: string): Record<string, string> {
@@ -96,13 +116,22 @@ export class World {
     return {'kubernetes.io/metadata.name': name, ...(ns?.metadata.labels ?? {})};
   }
 
-  /** Live pods of a namespace. */
+  /** Live pods of a namespace (records `pod:<namespace>`). */
   pods(namespace: string): KubeObject[] {
-    const pods = this.list('pod', namespace);
-    return this.memo(`live:${namespace}`, ['pod'], () => pods.filter(isLive));
+    return livePods(this.list('pod', namespace));
   }
 
-  /** A World with one (kind, namespace) bucket replaced. */
+  /**
+   * The live pods a Service selects: records `endpoints:<namespace>/<service>` only, which a restart
+   * writes for every Service selecting the restarted workload (`apply.ts` `operationKeys`).
+   */
+  endpoints(service: KubeObject, labels: Record<string, string>): KubeObject[] {
+    const ns = service.metadata.namespace ?? '';
+    this.tracker?.add(`endpoints:${ns}/${service.metadata.name}`);
+    return livePods(this.buckets.get('pod')?.get(ns) ?? []).filter(p => matchesLabels(labels, p.metadata.labels));
+  }
+
+  /** A new World with one (kind, namespace) bucket replaced; this one is unchanged. */
   withBucket(kind: WorldKind, namespace: string, objects: KubeObject[]): World {
     const buckets: Buckets = new Map(this.buckets);
     const byNs = new Map(buckets.get(kind) ?? []);
@@ -112,7 +141,31 @@ export class World {
     return new World(buckets, this.memoEntries, kind);
   }
 
-  /** Cached derived data, dropped in a successor World when one of `kinds` changes. */
+  /**
+   * Replaces one bucket in place (for a walk over a plan that needs only the current state): derived
+   * indexes that can follow the change are updated, the others depending on the kind are dropped.
+   */
+  replaceBucket(kind: WorldKind, namespace: string, objects: KubeObject[]): void {
+    const byNs = this.buckets.get(kind)!;
+    const before = byNs.get(namespace) ?? [];
+    if (objects.length) byNs.set(namespace, objects);
+    else byNs.delete(namespace);
+    for (const [key, entry] of [...this.memoEntries]) {
+      if (!entry.kinds.includes(kind)) continue;
+      const value = entry.value as Partial<Incremental> | undefined;
+      if (value && typeof value.update === 'function') value.update(kind, namespace, before, objects);
+      else this.memoEntries.delete(key);
+    }
+  }
+
+  /** A World that shares nothing mutable with this one (buckets copied one level deep). */
+  fork(): World {
+    const buckets: Buckets = new Map();
+    for (const [kind, byNs] of this.buckets) buckets.set(kind, new Map(byNs));
+    return new World(buckets);
+  }
+
+  /** Cached derived data, dropped (or updated, see `Incremental`) when one of `kinds` changes. */
   memo<T>(key: string, kinds: readonly WorldKind[], compute: () => T): T {
     const hit = this.memoEntries.get(key);
     if (hit) return hit.value as T;
@@ -165,8 +218,15 @@ export class World {
 
   /** Namespaces that have any object at all (for class generation and per-namespace work). */
   namespaceNames(): string[] {
-    return (this.buckets.get('namespace')?.get('') ?? []).map(n => n.metadata.name);
+    return [...this.namespaceIndex().keys()];
   }
+}
+
+const liveCache = new WeakMap<KubeObject[], KubeObject[]>();
+function livePods(pods: KubeObject[]): KubeObject[] {
+  let live = liveCache.get(pods);
+  if (!live) liveCache.set(pods, (live = pods.filter(isLive)));
+  return live;
 }
 
 export function keyOf(object: {metadata: {namespace?: string; name: string}}): string {
