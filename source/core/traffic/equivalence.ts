@@ -53,6 +53,8 @@ export interface EquivalenceReport {
 export interface EquivalenceOptions {
   /** Namespaces in scope for request classes; the plan's namespaces by default. */
   namespaces?: string[];
+  /** false: evaluate every class after every operation (a check on the dependency tracking). */
+  reuse?: boolean;
 }
 
 export function summarise(outcome: Outcome): OutcomeSummary {
@@ -145,6 +147,7 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
     applyOperationInPlace(world, op, k);
     if (op.action === 'restart') for (const key of operationKeys(op, world)) keys.add(key);
     const affected = new Set<number>();
+    if (options.reuse === false) classes.forEach((_, i) => affected.add(i));
     for (const key of keys) {
       if (key === 'global') classes.forEach((_, i) => affected.add(i));
       for (const i of byKey.get(key) ?? []) affected.add(i);
