@@ -123,16 +123,19 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
   let evaluations = 0;
   const evaluateAt = (world: World, i: number, state: number) => {
     evaluations++;
-    for (const k of depsOf[i]!) byKey.get(k)?.delete(i);
     world.tracker = new Set(['global']);
     const summary = summarise(evaluate(world, classes[i]!, {authorize}));
     const deps = world.tracker;
     world.tracker = null;
-    depsOf[i] = deps;
-    for (const k of deps) {
-      let set = byKey.get(k);
-      if (!set) byKey.set(k, (set = new Set()));
-      set.add(i);
+    const old = depsOf[i]!;
+    if (old.size !== deps.size || [...deps].some(k => !old.has(k))) {
+      for (const k of old) byKey.get(k)?.delete(i);
+      depsOf[i] = deps;
+      for (const k of deps) {
+        let set = byKey.get(k);
+        if (!set) byKey.set(k, (set = new Set()));
+        set.add(i);
+      }
     }
     const sig = signature(summary);
     const points = timelines[i]!.points;
@@ -155,7 +158,6 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
     for (const i of [...affected].sort((a, b) => a - b)) evaluateAt(world, i, k + 1);
   });
 
-  const n = ops.length;
   const final: Change[] = [];
   const windows: Change[] = [];
   classes.forEach((request, i) => {
@@ -163,29 +165,29 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
     if (points.length === 1) return;
     const original = points[0]!;
     const end = points[points.length - 1]!;
-    const at = (state: number) => [...points].reverse().find(p => p.state <= state)!;
     // Final change: against the state after the whole plan.
     const dir = direction(original.summary, end.summary);
     if (dir) {
       const changers = points.slice(1).map(p => ops[p.state - 1]!);
       final.push(change(request, dir, original.summary, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers));
     }
-    // Windows: runs of intermediate states that differ from the original and from the final state.
-    let start: number | undefined;
-    for (let s = 1; s <= n; s++) {
-      const p = at(s);
-      const inWindow = s < n && p.sig !== original.sig && p.sig !== end.sig;
-      if (inWindow && start === undefined) start = s;
-      if (!inWindow && start !== undefined) {
-        const states = points.filter(q => q.state >= start! && q.state < s);
-        const judged = states.map(q => ({q, d: direction(original.summary, q.summary)}));
-        const worst = judged.find(j => j.d === 'opens') ?? judged.find(j => j.d === 'closes') ?? judged[0]!;
-        const opening = ops[start - 1]!;
-        const closing = ops[s - 1]!;
-        const spanned = ops.slice(start - 1, s).filter(o => o.action === 'restart').map(o => o.id);
-        windows.push({...change(request, worst.d ?? 'reroutes', original.summary, worst.q.summary, [opening.id, closing.id], [opening, closing]), rollouts: spanned});
-        start = undefined;
-      }
+    // Windows: runs of intermediate states that differ from the original and from the final state. Each
+    // change point holds until the next one; the last one holds through the end.
+    for (let j = 1; j < points.length - 1; j++) {
+      const inWindow = (q: (typeof points)[number]) => q.sig !== original.sig && q.sig !== end.sig;
+      if (!inWindow(points[j]!)) continue;
+      let k = j;
+      while (k + 1 < points.length - 1 && inWindow(points[k + 1]!)) k++;
+      const run = points.slice(j, k + 1);
+      const judged = run.map(q => ({q, d: direction(original.summary, q.summary)}));
+      const worst = judged.find(x => x.d === 'opens') ?? judged.find(x => x.d === 'closes') ?? judged[0]!;
+      const startState = points[j]!.state;
+      const endState = points[k + 1]!.state;
+      const opening = ops[startState - 1]!;
+      const closing = ops[endState - 1]!;
+      const spanned = ops.slice(startState - 1, endState).filter(o => o.action === 'restart').map(o => o.id);
+      windows.push({...change(request, worst.d ?? 'reroutes', original.summary, worst.q.summary, [opening.id, closing.id], [opening, closing]), rollouts: spanned});
+      j = k;
     }
   });
   return {classes: classes.length, evaluations, final, windows};

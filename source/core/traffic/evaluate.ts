@@ -4,7 +4,7 @@ import {currentMode} from './mode.ts';
 import {route, subsetLabels, type RouteDecision} from './routes.ts';
 import type {Backend, EvaluateOptions, Hop, Outcome, RequestClass} from './types.ts';
 import {ingressUsesWaypoint, serviceWaypoint, workloadWaypoint, type Waypoint} from './waypoints.ts';
-import {serviceHost, serviceOfHost, workloadOf, type World} from './world.ts';
+import {serviceHost, serviceOfHost, workloadOf, type Incremental, type World, type WorldKind} from './world.ts';
 
 /**
  * One request class through the mesh: who routes it, which workloads it reaches, and what every
@@ -42,7 +42,7 @@ export function evaluate(world: World, request: RequestClass, options: EvaluateO
     if (service) legs.push(...toService(world, request, service, target.port, 1, record));
   }
   const config = authzConfig(world);
-  const backends = mergeBackends(legs.map(leg => backendOf(world, request, leg, config, options)));
+  const backends = mergeBackends(legs.flatMap(leg => backendOf(world, request, leg, config, options)));
   const denied = backends.find(b => b.verdict.decision !== 'allow');
   const verdict: Verdict =
     backends.length === 0
@@ -53,7 +53,10 @@ export function evaluate(world: World, request: RequestClass, options: EvaluateO
 
 /** A share of a class's requests reaching one pod along one path. */
 interface Leg {
+  /** One pod standing for every endpoint of the same shape (namespace, labels, ServiceAccount, mode). */
   pod: KubeObject;
+  /** The workloads behind those endpoints, with their shares of `weight`. */
+  members: Array<{name: string; namespace: string; share: number}>;
   service: KubeObject;
   /** The Service port the request addressed (after routing). */
   port: number;
@@ -134,8 +137,34 @@ function endpointLegs(world: World, service: KubeObject, port: number, weight: n
   }
   const pods = world.endpoints(service, labels);
   if (pods.length === 0) return [];
-  return pods.map(pod => ({pod, service, port, weight: weight / pods.length, hops}));
+  // Endpoints of one shape get the same verdict: evaluate one, report each workload with its share.
+  let byService = legCache.get(pods);
+  if (!byService) legCache.set(pods, (byService = new Map()));
+  const cacheKey = `${service.metadata.namespace}/${service.metadata.name}:${port}`;
+  let shapes = byService.get(cacheKey);
+  if (!shapes || shapes.service !== service) {
+    const groups = new Map<string, Leg>();
+    for (const pod of pods) {
+      const key = `${podKey(pod)}|${currentMode(pod)}|${targetPort(service, port, pod)}`;
+      let leg = groups.get(key);
+      if (!leg) groups.set(key, (leg = {pod, members: [], service, port, weight: 0, hops: []}));
+      leg.weight += 1 / pods.length;
+      const wl = workloadOf(world, pod);
+      const member = leg.members.find(m => m.name === wl.name && m.namespace === wl.namespace);
+      if (member) member.share += 1;
+      else leg.members.push({name: wl.name, namespace: wl.namespace, share: 1});
+    }
+    for (const leg of groups.values()) {
+      const total = leg.members.reduce((a, m) => a + m.share, 0);
+      for (const m of leg.members) m.share /= total;
+    }
+    byService.set(cacheKey, (shapes = {service, legs: [...groups.values()]}));
+  }
+  return shapes.legs.map(leg => ({...leg, weight: leg.weight * weight, hops}));
 }
+
+/** Grouped endpoints per selected-pod list and Service port (workload names depend only on the pods). */
+const legCache = new WeakMap<KubeObject[], Map<string, {service: KubeObject; legs: Leg[]}>>();
 
 /** The port a pod listens on for a Service port (`targetPort`, a number or a container port name). */
 function targetPort(service: KubeObject, port: number, pod: KubeObject): number {
@@ -151,6 +180,59 @@ function targetPort(service: KubeObject, port: number, pod: KubeObject): number 
 }
 
 const AUTHZ_KINDS = ['authorizationPolicy', 'peerAuthentication', 'requestAuthentication'] as const;
+
+/**
+ * Verdicts for (point, request), kept while nothing the authorizer reads changes: the policy kinds and the
+ * objects a point carries (Gateway, Service, Namespace labels), per namespace of the point; a change in
+ * the root namespace (or the mesh config) forgets everything. A pod enters the key by what selectors see
+ * of it: namespace, labels, ServiceAccount.
+ */
+class VerdictCache implements Incremental {
+  private readonly byNs = new Map<string, Map<string, Verdict>>();
+  constructor(private readonly root: string) {}
+  update(kind: WorldKind, namespace: string, before: KubeObject[], after: KubeObject[]): void {
+    if (kind === 'namespace') {
+      const old = new Set(before);
+      for (const n of after) if (!old.has(n)) this.forget(n.metadata.name);
+      const now = new Set(after);
+      for (const n of before) if (!now.has(n)) this.forget(n.metadata.name);
+      return;
+    }
+    this.forget(namespace);
+  }
+  private forget(namespace: string) {
+    if (namespace === this.root || namespace === '') this.byNs.clear();
+    else this.byNs.delete(namespace);
+  }
+  forNamespace(namespace: string): Map<string, Verdict> {
+    let m = this.byNs.get(namespace);
+    if (!m) this.byNs.set(namespace, (m = new Map()));
+    return m;
+  }
+}
+
+function verdictCache(world: World): VerdictCache {
+  return world.memo('verdicts', [...AUTHZ_KINDS, 'gateway', 'service', 'namespace', 'configMap', 'deployment'], () => new VerdictCache(world.rootNamespace));
+}
+
+const podKeys = new WeakMap<KubeObject, string>();
+function podKey(pod: KubeObject): string {
+  let key = podKeys.get(pod);
+  if (key === undefined) {
+    const labels = Object.entries(pod.metadata.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    podKeys.set(pod, (key = `${pod.metadata.namespace}|${pod.spec?.serviceAccountName ?? 'default'}|${JSON.stringify(labels)}`));
+  }
+  return key;
+}
+
+function verdictKey(point: EnforcementPoint, r: AuthzRequest): string {
+  const where =
+    point.kind === 'waypoint'
+      ? `w|${point.waypoint.metadata.namespace}/${point.waypoint.metadata.name}|${point.service ? `${point.service.metadata.namespace}/${point.service.metadata.name}` : ''}`
+      : `${point.kind}|${podKey(point.pod)}|${point.kind === 'ztunnel' && point.viaWaypoint ? `${point.viaWaypoint.namespace}/${point.viaWaypoint.serviceAccount}` : ''}`;
+  const c = r.caller;
+  return `${where}|${c.namespace}/${c.serviceAccount ?? ''}/${c.mtls ? 1 : 0}|${r.port}|${r.http ? `${r.http.host} ${r.http.method} ${r.http.path} ${JSON.stringify(r.http.headers)}` : ''}`;
+}
 
 function authzConfig(world: World): AuthzConfig {
   return world.memo('authzConfig', ['authorizationPolicy', 'peerAuthentication', 'namespace', 'configMap', 'deployment'], () => ({
@@ -175,7 +257,7 @@ function callerOf(world: World, request: RequestClass): Caller {
  *   waypoint's identity, reference §3.6.1 and istio/istio#44256), preceded by the waypoint itself;
  * - destination out of the mesh: nobody enforces anything.
  */
-function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzConfig, options: EvaluateOptions): Backend {
+function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzConfig, options: EvaluateOptions): Backend[] {
   const mode = currentMode(leg.pod);
   const caller = callerOf(world, request);
   const podPort = targetPort(leg.service, leg.port, leg.pod);
@@ -203,8 +285,17 @@ function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzC
   let verdict: Verdict = {decision: 'allow', reason: mode === 'none' ? 'destination is outside the mesh: nothing enforces' : 'no policy applies', ignored: []};
   const ignored: Verdict['ignored'] = [];
   let decided: Verdict | undefined;
+  const caches = verdictCache(world);
   for (const {point, request: r} of points) {
-    const v = options.authorize(config, point, r);
+    // A waypoint in another namespace than the Service reads policies of both: not cached.
+    const crossNamespace = point.kind === 'waypoint' && point.service && point.service.metadata.namespace !== point.waypoint.metadata.namespace;
+    const cache = crossNamespace ? undefined : caches.forNamespace(point.kind === 'waypoint' ? (point.waypoint.metadata.namespace ?? '') : (point.pod.metadata.namespace ?? ''));
+    const key = cache ? verdictKey(point, r) : '';
+    let v = cache?.get(key);
+    if (!v) {
+      v = options.authorize(config, point, r);
+      cache?.set(key, v);
+    }
     ignored.push(...v.ignored);
     if (v.decision !== 'allow') {
       decided = v;
@@ -213,11 +304,11 @@ function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzC
     if (v.decidedBy && !decided) verdict = v;
   }
   verdict = {...(decided ?? verdict), ignored};
-  const wl = workloadOf(world, leg.pod);
-  return {workload: wl.name, namespace: wl.namespace, weight: leg.weight, verdict, path: hops};
+  return leg.members.map(m => ({workload: m.name, namespace: m.namespace, weight: leg.weight * m.share, verdict, path: hops}));
 }
 
 function mergeBackends(backends: Backend[]): Backend[] {
+  if (backends.length === 1) return [{...backends[0]!, weight: Math.round(backends[0]!.weight * 10000) / 10000}];
   const out = new Map<string, Backend>();
   for (const b of backends) {
     const key = `${b.namespace}/${b.workload}|${b.path.join(',')}|${b.verdict.decision}|${b.verdict.decidedBy ? `${b.verdict.decidedBy.policy.namespace}/${b.verdict.decidedBy.policy.name}#${b.verdict.decidedBy.rule ?? ''}` : ''}`;

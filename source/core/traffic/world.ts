@@ -128,7 +128,13 @@ export class World {
   endpoints(service: KubeObject, labels: Record<string, string>): KubeObject[] {
     const ns = service.metadata.namespace ?? '';
     this.tracker?.add(`endpoints:${ns}/${service.metadata.name}`);
-    return livePods(this.buckets.get('pod')?.get(ns) ?? []).filter(p => matchesLabels(labels, p.metadata.labels));
+    const live = livePods(this.buckets.get('pod')?.get(ns) ?? []);
+    let bySelector = selectedCache.get(live);
+    if (!bySelector) selectedCache.set(live, (bySelector = new Map()));
+    const key = JSON.stringify(labels);
+    let selected = bySelector.get(key);
+    if (!selected) bySelector.set(key, (selected = live.filter(p => matchesLabels(labels, p.metadata.labels))));
+    return selected;
   }
 
   /** A new World with one (kind, namespace) bucket replaced; this one is unchanged. */
@@ -223,6 +229,8 @@ export class World {
 }
 
 const liveCache = new WeakMap<KubeObject[], KubeObject[]>();
+/** Pods a selector picks, per live-pod list (a bucket is replaced, never changed, so identity is its version). */
+const selectedCache = new WeakMap<KubeObject[], Map<string, KubeObject[]>>();
 function livePods(pods: KubeObject[]): KubeObject[] {
   let live = liveCache.get(pods);
   if (!live) liveCache.set(pods, (live = pods.filter(isLive)));
