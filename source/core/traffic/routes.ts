@@ -223,7 +223,8 @@ function byCreation(a: KubeObject, b: KubeObject): number {
 /**
  * HTTPRoutes with a Service parent, merged per parent (istio `pilot/pkg/config/kube/gateway/route_collections.go`
  * `mergeHTTPRoutes`: routes sorted by creation time, their rules concatenated, then re-sorted by precedence)
- * into one list per (Service, port). Every match of a rule becomes its own entry (istiod generates one
+ * into one list per (Service, port), bound to `mesh` (the generated VirtualService's `gateways` is the
+ * parent's internal name, `mesh`, same file; testdata `mesh.yaml.golden`). Every match of a rule becomes its own entry (istiod generates one
  * match per route). A rule whose backends all weigh 0 answers 500 (`conversion.go`, testdata `zero.yaml`).
  */
 function parentList(routes: KubeObject[], host: string, port: number | undefined): HostRoutes {
@@ -542,4 +543,15 @@ class DrIndex implements Incremental {
   lookup(host: string): KubeObject[] {
     return [...(this.byHost.get(host)?.values() ?? [])].flat().sort(byCreation);
   }
+}
+
+/**
+ * The route names (`<namespace>.<route>.<rule>`, as istiod names generated routes) of the merged HTTPRoute
+ * list for a Service parent and port, in order; for checking the merge against istiod's own goldens.
+ */
+export function serviceRouteNames(world: World, host: string, port?: number): string[] | undefined {
+  const list = httpRouteIndex(world)
+    .lookup(host)
+    .find(l => (port === undefined ? !l.ports : l.ports?.includes(port)));
+  return list?.entries.map(e => `${e.source.namespace}.${e.source.name}.${e.source.rule}`);
 }
