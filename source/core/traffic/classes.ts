@@ -220,6 +220,16 @@ function variants(m: Mentions): Array<RequestClass['http']> {
   return out;
 }
 
+/**
+ * A port Istio treats as opaque TCP: `appProtocol`, else the name's prefix before `-` (istio
+ * `pkg/config/protocol/instance.go` `Parse`, istio.io `docs/ops/configuration/traffic-management/protocol-selection`).
+ * Unnamed ports are sniffed; the model treats them as HTTP.
+ */
+function isOpaque(port: {name?: string; appProtocol?: string}): boolean {
+  const proto = (port.appProtocol ?? port.name?.split('-')[0] ?? '').toLowerCase();
+  return ['tcp', 'tls', 'https', 'mongo', 'mysql', 'redis'].includes(proto);
+}
+
 function classId(c: Omit<RequestClass, 'id'>): string {
   const caller = `${c.caller.kind}:${c.caller.namespace}/${c.caller.serviceAccount ?? '-'}${c.caller.labels && c.caller.kind === 'workload' ? JSON.stringify(c.caller.labels) : ''}@${c.caller.mode}`;
   const t = c.target;
@@ -251,9 +261,10 @@ export function requestClasses(worlds: World | World[], options: ClassOptions = 
         callers.push({kind: 'plaintext', namespace: OTHER_NAMESPACE, mode: 'none'});
         callers.push(...ingressCallers(world));
         const http = variants(m);
-        for (const p of (service.spec?.ports ?? []) as Array<{port: number}>) {
+        for (const p of (service.spec?.ports ?? []) as Array<{port: number; name?: string; appProtocol?: string}>) {
           const target: Target = {kind: 'service', namespace: ns, name: service.metadata.name, port: Number(p.port)};
-          for (const caller of callers) for (const h of http) add({caller, target, ...(h ? {http: h} : {})});
+          if (isOpaque(p)) for (const caller of callers) add({caller, target});
+          else for (const caller of callers) for (const h of http) add({caller, target, ...(h ? {http: h} : {})});
         }
       }
       for (const gateway of world.list('istioGateway', ns)) gatewayClasses(world, gateway, add);
