@@ -40,6 +40,8 @@ export interface Change {
   rollouts?: string[];
   /** The objects the responsible operations write. */
   objects: Target[];
+  /** The destination does not exist before the plan (a Service or Gateway the plan creates). */
+  newTarget?: true;
 }
 
 export interface EquivalenceReport {
@@ -78,7 +80,16 @@ export function summarise(outcome: Outcome): OutcomeSummary {
  * object's name).
  */
 function signature(s: OutcomeSummary): string {
-  return JSON.stringify([s.status ?? 0, s.backends.map(b => [b.namespace, b.workload, b.weight, b.decision, Boolean(b.decidedBy)])]);
+  let out = `${s.status ?? 0}`;
+  for (const b of s.backends) out += `|${b.namespace}/${b.workload}:${b.weight}:${b.decision}:${b.decidedBy ? 1 : 0}`;
+  return out;
+}
+
+/** `signature(summarise(o))` without building the summary (most evaluations change nothing). */
+function outcomeSignature(o: Outcome): string {
+  let out = `${o.status ?? 0}`;
+  for (const b of o.backends) out += `|${b.namespace}/${b.workload}:${b.weight}:${b.verdict.decision}:${b.verdict.decidedBy ? 1 : 0}`;
+  return out;
 }
 
 /** 0 nothing reaches, 1 some backends allow, 2 all allow. */
@@ -124,7 +135,7 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
   const evaluateAt = (world: World, i: number, state: number) => {
     evaluations++;
     world.tracker = new Set(['global']);
-    const summary = summarise(evaluate(world, classes[i]!, {authorize}));
+    const outcome = evaluate(world, classes[i]!, {authorize});
     const deps = world.tracker;
     world.tracker = null;
     const old = depsOf[i]!;
@@ -137,9 +148,9 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
         set.add(i);
       }
     }
-    const sig = signature(summary);
+    const sig = outcomeSignature(outcome);
     const points = timelines[i]!.points;
-    if (points.length === 0 || points[points.length - 1]!.sig !== sig) points.push({state, summary, sig});
+    if (points.length === 0 || points[points.length - 1]!.sig !== sig) points.push({state, summary: summarise(outcome), sig});
   };
 
   const world = world0.fork();
@@ -160,16 +171,18 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
 
   const final: Change[] = [];
   const windows: Change[] = [];
+  const existed = (r: RequestClass) => Boolean(world0.get(r.target.kind === 'service' ? 'service' : 'istioGateway', r.target.namespace, r.target.name));
   classes.forEach((request, i) => {
     const points = timelines[i]!.points;
     if (points.length === 1) return;
+    const fresh = !existed(request);
     const original = points[0]!;
     const end = points[points.length - 1]!;
     // Final change: against the state after the whole plan.
     const dir = direction(original.summary, end.summary);
     if (dir) {
       const changers = points.slice(1).map(p => ops[p.state - 1]!);
-      final.push(change(request, dir, original.summary, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers));
+      final.push({...change(request, dir, original.summary, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers), ...(fresh ? {newTarget: true as const} : {})});
     }
     // Windows: runs of intermediate states that differ from the original and from the final state. Each
     // change point holds until the next one; the last one holds through the end.
@@ -186,7 +199,7 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
       const opening = ops[startState - 1]!;
       const closing = ops[endState - 1]!;
       const spanned = ops.slice(startState - 1, endState).filter(o => o.action === 'restart').map(o => o.id);
-      windows.push({...change(request, worst.d ?? 'reroutes', original.summary, worst.q.summary, [opening.id, closing.id], [opening, closing]), rollouts: spanned});
+      windows.push({...change(request, worst.d ?? 'reroutes', original.summary, worst.q.summary, [opening.id, closing.id], [opening, closing]), rollouts: spanned, ...(fresh ? {newTarget: true as const} : {})});
       j = k;
     }
   });

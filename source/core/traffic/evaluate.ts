@@ -51,6 +51,11 @@ export function evaluate(world: World, request: RequestClass, options: EvaluateO
   return {backends, verdict, path: backends[0]?.path ?? [], routedBy: [...new Set(routedBy)], ...(status !== undefined ? {status} : {})};
 }
 
+/** The labels istiod gives a waypoint's pods (the proxy a route's `sourceLabels` are matched against). */
+function waypointPodLabels(waypoint: Waypoint): Record<string, string> {
+  return {'gateway.networking.k8s.io/gateway-name': waypoint.name, 'gateway.istio.io/managed': 'istio.io-mesh-controller'};
+}
+
 /** A share of a class's requests reaching one pod along one path. */
 interface Leg {
   /** One pod standing for every endpoint of the same shape (namespace, labels, ServiceAccount, mode). */
@@ -108,7 +113,7 @@ function viaWaypointOrDirect(
   workloadWaypoints = true,
 ): Leg[] {
   if (waypoint) {
-    const decision = route(world, {host: serviceHost(service), port, http: request.http, gateway: 'mesh', source: {namespace: request.caller.namespace, labels: request.caller.labels}});
+    const decision = route(world, {host: serviceHost(service), port, http: request.http, gateway: 'mesh', waypointNamespace: waypoint.namespace, source: {namespace: waypoint.namespace, labels: waypointPodLabels(waypoint)}});
     record(decision);
     return decision.destinations.flatMap(d => {
       const svc = serviceOfHost(world, d.host);

@@ -23,6 +23,9 @@ export interface RouteInput {
   http?: HttpAttrs;
   /** `mesh` for sidecars and waypoints, `ns/name` of an Istio Gateway for ingress. */
   gateway: string;
+  /** Set when a waypoint applies the route: its namespace (it merges lists, see `routeListsFor`). */
+  waypointNamespace?: string;
+  /** The proxy applying the route: the caller's sidecar, the waypoint, the ingress gateway. */
   source?: {namespace: string; labels?: Record<string, string>};
 }
 
@@ -86,9 +89,15 @@ function pathOnly(path: string): string {
  */
 export function vsMatchHolds(match: Record<string, any>, input: RouteInput, vsNamespace: string): boolean {
   if (match.port !== undefined && Number(match.port) !== input.port) return false;
-  if (match.gateways?.length && !match.gateways.map((g: string) => gatewayKey(g, vsNamespace)).includes(input.gateway)) return false;
-  if (match.sourceLabels && Object.entries(match.sourceLabels as Record<string, string>).some(([k, v]) => input.source?.labels?.[k] !== v)) return false;
-  if (match.sourceNamespace && match.sourceNamespace !== input.source?.namespace) return false;
+  // Gateways, source labels and namespace are matched against the proxy applying the route (its own labels
+  // and namespace), and a match naming gateways skips the source checks (istio
+  // `pilot/pkg/networking/core/route/route.go` `sourceMatchHTTP`).
+  if (match.gateways?.length) {
+    if (!match.gateways.map((g: string) => gatewayKey(g, vsNamespace)).includes(input.gateway)) return false;
+  } else {
+    if (match.sourceLabels && Object.entries(match.sourceLabels as Record<string, string>).some(([k, v]) => input.source?.labels?.[k] !== v)) return false;
+    if (match.sourceNamespace && match.sourceNamespace !== input.source?.namespace) return false;
+  }
   if (match.queryParams && Object.keys(match.queryParams).length) return false;
   const http = input.http;
   if (match.uri || match.method || match.headers || match.withoutHeaders || match.authority || match.scheme) {
@@ -428,6 +437,11 @@ function ordered(a: HostRoutes, b: HostRoutes): number {
  *
  * Ingress gateways: every VirtualService bound to the gateway for the host is merged, routes appended in
  * creation order (istio `pilot/pkg/networking/core/gateway.go`, `vHost.Routes = append(...)`).
+ *
+ * Waypoints: every mesh list whose host matches the Service and that lives in the Service's namespace or
+ * the waypoint's is merged, routes appended in creation order (istio
+ * `pilot/pkg/networking/core/listener_waypoint.go` `buildWaypointInboundHTTPRouteConfig`,
+ * `getVirtualServiceForWaypoint`).
  */
 export function routeListsFor(world: World, input: RouteInput): HostRoutes[] {
   world.tracker?.add(`host:${input.host}`);
@@ -439,6 +453,10 @@ export function routeListsFor(world: World, input: RouteInput): HostRoutes[] {
     .filter(x => x.s > 0);
   if (candidates.length === 0) return [];
   if (input.gateway !== 'mesh') return candidates.map(x => x.l).sort(ordered);
+  if (input.waypointNamespace !== undefined) {
+    const serviceNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(input.host)?.[1];
+    return candidates.map(x => x.l).filter(l => l.namespace === serviceNamespace || l.namespace === input.waypointNamespace).sort(ordered);
+  }
   const best = Math.max(...candidates.map(x => x.s));
   const top = candidates.filter(x => x.s === best).map(x => x.l).sort(ordered);
   // A port-scoped HTTPRoute list and an all-ports list are distinct virtual hosts only by port; keep the oldest.

@@ -178,6 +178,13 @@ describe('equivalence: the demo bookinfo plan', () => {
     assert.deepEqual(report.windows, full.windows);
   });
 
+  test('classes to the version Services the plan creates are marked as new targets', () => {
+    const versions = report.final.filter(c => c.request.destination.kind === 'service' && /^reviews-v\d$/.test(c.request.destination.name));
+    assert.ok(versions.length > 0);
+    assert.ok(versions.every(c => c.newTarget === true && c.before.backends.length === 0));
+    assert.ok(report.final.filter(toReviews).every(c => c.newTarget === undefined));
+  });
+
   test('the class set grows with configuration, not pods', () => {
     const scaled: Inventory = {...demo, objects: {...demo.objects, pod: [...(demo.objects.pod ?? []), ...(demo.objects.pod ?? []).filter(p => p.metadata.namespace === 'bookinfo').map(p => ({...p, metadata: {...p.metadata, name: `${p.metadata.name}-copy`}}))]}};
     assert.equal(equivalence(scaled, plan, fakeAuthorize).classes, report.classes);

@@ -69,6 +69,31 @@ const CASES: Case[] = [
   {name: 'VS bound only to an ingress gateway: not for mesh traffic', objects: join(base, dr, vs('reviews', {hosts: ['reviews'], gateways: ['shop-gateway'], http: [{route: [to('v2')]}]})), input: req('/'), expect: 'default'},
   {name: 'VS bound to mesh and an ingress gateway: mesh traffic', objects: join(base, dr, vs('reviews', {hosts: ['reviews'], gateways: ['mesh', 'shop-gateway'], http: [{route: [to('v2')]}]})), input: req('/'), expect: [['v2', 1]]},
   {name: 'VS bound to mesh and an ingress gateway: ingress traffic', objects: join(base, dr, vs('reviews', {hosts: ['reviews'], gateways: ['mesh', 'shop-gateway'], http: [{route: [to('v2')]}]})), input: {...req('/'), gateway: 'shop/shop-gateway'}, expect: [['v2', 1]]},
+  {
+    name: 'a match naming gateways skips the sourceLabels check (istiod sourceMatchHTTP)',
+    objects: join(base, dr, vs('reviews', {hosts: ['reviews'], http: [{match: [{gateways: ['mesh'], sourceLabels: {app: 'nobody'}}], route: [to('v2')]}, {route: [to('v1')]}]})),
+    input: {...req('/'), source: {namespace: 'shop', labels: {app: 'web'}}},
+    expect: [['v2', 1]],
+  },
+  {
+    name: 'waypoint: every list for the host merges, oldest first (a newer VS still serves what the older does not match)',
+    objects: join(base, dr, vs('older', {hosts: ['reviews'], http: [{match: [{uri: {prefix: '/a'}}], route: [to('v2')]}]}, '2025-01-01T00:00:00Z'), vs('newer', {hosts: ['reviews'], http: [{route: [to('v3')]}]}, '2025-06-01T00:00:00Z')),
+    input: {...req('/b'), waypointNamespace: 'shop'},
+    expect: [['v3', 1]],
+    by: 'VirtualService shop/newer#0',
+  },
+  {
+    name: '… while a sidecar applies the older one alone: 404',
+    objects: join(base, dr, vs('older', {hosts: ['reviews'], http: [{match: [{uri: {prefix: '/a'}}], route: [to('v2')]}]}, '2025-01-01T00:00:00Z'), vs('newer', {hosts: ['reviews'], http: [{route: [to('v3')]}]}, '2025-06-01T00:00:00Z')),
+    input: req('/b'),
+    expect: {status: 404},
+  },
+  {
+    name: 'waypoint: lists from other namespaces than the Service\'s and its own are ignored',
+    objects: join(base, dr, ns('elsewhere'), yaml.dump({apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: {name: 'foreign', namespace: 'elsewhere'}, spec: {hosts: ['reviews.shop.svc.cluster.local'], http: [{route: [{destination: {host: 'reviews.shop.svc.cluster.local', subset: 'v2'}}]}]}})),
+    input: {...req('/'), waypointNamespace: 'shop'},
+    expect: 'default',
+  },
   {name: 'match-level gateways restrict a route', objects: join(base, dr, vs('reviews', {hosts: ['reviews'], gateways: ['mesh', 'shop-gateway'], http: [{match: [{gateways: ['shop-gateway']}], route: [to('v2')]}, {route: [to('v1')]}]})), input: req('/'), expect: [['v1', 1]]},
   {
     name: 'delegate: its routes replace the root route, under the root match',
