@@ -40,8 +40,10 @@ export interface Change {
   rollouts?: string[];
   /** The objects the responsible operations write. */
   objects: Target[];
-  /** The destination does not exist before the plan (a Service or Gateway the plan creates). */
+  /** The destination does not exist before the plan (a Service the plan creates): compared with `baseline`. */
   newTarget?: true;
+  /** For a new target: the existing Service whose answers for the same pods are the reference. */
+  baseline?: string;
 }
 
 export interface EquivalenceReport {
@@ -172,17 +174,21 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
   const final: Change[] = [];
   const windows: Change[] = [];
   const existed = (r: RequestClass) => Boolean(world0.get(r.target.kind === 'service' ? 'service' : 'istioGateway', r.target.namespace, r.target.name));
+  const byId = new Map(classes.map((c, i) => [c.id, i]));
   classes.forEach((request, i) => {
     const points = timelines[i]!.points;
     if (points.length === 1) return;
-    const fresh = !existed(request);
+    if (!existed(request)) {
+      newTargetChanges(request, points);
+      return;
+    }
     const original = points[0]!;
     const end = points[points.length - 1]!;
     // Final change: against the state after the whole plan.
     const dir = direction(original.summary, end.summary);
     if (dir) {
       const changers = points.slice(1).map(p => ops[p.state - 1]!);
-      final.push({...change(request, dir, original.summary, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers), ...(fresh ? {newTarget: true as const} : {})});
+      final.push(change(request, dir, original.summary, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers));
     }
     // Windows: runs of intermediate states that differ from the original and from the final state. Each
     // change point holds until the next one; the last one holds through the end.
@@ -194,15 +200,70 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
       const run = points.slice(j, k + 1);
       const judged = run.map(q => ({q, d: direction(original.summary, q.summary)}));
       const worst = judged.find(x => x.d === 'opens') ?? judged.find(x => x.d === 'closes') ?? judged[0]!;
-      const startState = points[j]!.state;
-      const endState = points[k + 1]!.state;
-      const opening = ops[startState - 1]!;
-      const closing = ops[endState - 1]!;
-      const spanned = ops.slice(startState - 1, endState).filter(o => o.action === 'restart').map(o => o.id);
-      windows.push({...change(request, worst.d ?? 'reroutes', original.summary, worst.q.summary, [opening.id, closing.id], [opening, closing]), rollouts: spanned, ...(fresh ? {newTarget: true as const} : {})});
+      windows.push(windowOf(request, worst.d ?? 'reroutes', original.summary, worst.q.summary, points[j]!.state, points[k + 1]!.state));
       j = k;
     }
   });
+
+  /**
+   * A Service the plan creates (a version Service) had no requests before. Its baseline is the same request
+   * to the existing Service that selects a superset of its pods (the most specific one, e.g. `reviews` for
+   * `reviews-v1`), restricted to the workloads the new Service reaches: what those pods answered before.
+   * Only verdicts are compared (routing to a version Service differs by design).
+   */
+  function newTargetChanges(request: RequestClass, points: Timeline['points']) {
+    if (request.target.kind !== 'service') return;
+    const created = last.get('service', request.target.namespace, request.target.name);
+    const selector = (created?.spec?.selector ?? {}) as Record<string, string>;
+    const port = request.target.port;
+    const standIn = world0
+      .list('service', request.target.namespace)
+      .filter(s => ((s.spec?.ports ?? []) as Array<{port: number}>).some(p => Number(p.port) === port))
+      .filter(s => {
+        const sel = (s.spec?.selector ?? {}) as Record<string, string>;
+        return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => selector[k] === v);
+      })
+      .sort((a, b) => Object.keys(b.spec.selector).length - Object.keys(a.spec.selector).length || (a.metadata.name < b.metadata.name ? -1 : 1))[0];
+    if (!standIn) return;
+    const twin = byId.get(request.id.replace(`svc:${request.target.namespace}/${request.target.name}:${port}`, `svc:${request.target.namespace}/${standIn.metadata.name}:${port}`));
+    if (twin === undefined) return;
+    const reached = new Set(points.flatMap(p => p.summary.backends.map(b => `${b.namespace}/${b.workload}`)));
+    const base = timelines[twin]!.points[0]!.summary;
+    const baseline: OutcomeSummary = {...base, backends: base.backends.filter(b => reached.has(`${b.namespace}/${b.workload}`))};
+    if (baseline.backends.length === 0) return;
+    const judge = (q: OutcomeSummary): Direction | undefined => {
+      if (q.backends.length === 0) return undefined; // not created yet
+      const before = new Map(baseline.backends.map(b => [`${b.namespace}/${b.workload}`, b]));
+      let opens = false, closes = false;
+      for (const b of q.backends) {
+        const was = before.get(`${b.namespace}/${b.workload}`);
+        if (!was) continue;
+        if (was.decision !== 'allow' && b.decision === 'allow') opens = true;
+        else if (was.decision === 'allow' && b.decision !== 'allow') closes = true;
+        else if (was.decision === 'allow' && was.decidedBy && !b.decidedBy) opens = true;
+      }
+      return opens ? 'opens' : closes ? 'closes' : undefined;
+    };
+    const end = points[points.length - 1]!;
+    const finalDir = judge(end.summary);
+    const changers = points.slice(1).map(p => ops[p.state - 1]!);
+    if (finalDir) final.push({...change(request, finalDir, baseline, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers), newTarget: true, baseline: `Service ${standIn.metadata.namespace}/${standIn.metadata.name}`});
+    for (let j = 1; j < points.length - 1; j++) {
+      const d = judge(points[j]!.summary);
+      if (!d || d === finalDir) continue;
+      let k = j;
+      while (k + 1 < points.length - 1 && judge(points[k + 1]!.summary) === d) k++;
+      windows.push({...windowOf(request, d, baseline, points[j]!.summary, points[j]!.state, points[k + 1]!.state), newTarget: true, baseline: `Service ${standIn.metadata.namespace}/${standIn.metadata.name}`});
+      j = k;
+    }
+  }
+
+  function windowOf(request: RequestClass, d: Direction, before: OutcomeSummary, after: OutcomeSummary, startState: number, endState: number): Change {
+    const opening = ops[startState - 1]!;
+    const closing = ops[endState - 1]!;
+    const spanned = ops.slice(startState - 1, endState).filter(o => o.action === 'restart').map(o => o.id);
+    return {...change(request, d, before, after, [opening.id, closing.id], [opening, closing]), rollouts: spanned};
+  }
   return {classes: classes.length, evaluations, final, windows};
 }
 

@@ -178,10 +178,21 @@ describe('equivalence: the demo bookinfo plan', () => {
     assert.deepEqual(report.windows, full.windows);
   });
 
-  test('classes to the version Services the plan creates are marked as new targets', () => {
-    const versions = report.final.filter(c => c.request.destination.kind === 'service' && /^reviews-v\d$/.test(c.request.destination.name));
-    assert.ok(versions.length > 0);
-    assert.ok(versions.every(c => c.newTarget === true && c.before.backends.length === 0));
+  test('a version Service the plan creates is judged against reviews for the same pods: it passes the waypoint with no policy', () => {
+    const versions = [...report.final, ...report.windows].filter(c => c.request.destination.kind === 'service' && /^reviews-v\d$/.test(c.request.destination.name));
+    assert.ok(versions.every(c => c.newTarget === true && c.baseline === 'Service bookinfo/reviews'));
+    const opens = report.final.filter(c => c.newTarget && c.direction === 'opens' && c.request.source.mode === 'ambient' && c.request.method === 'POST');
+    assert.ok(opens.length > 0, 'POST to reviews-v1 from an ambient caller was denied by reviews-viewer, and is allowed after');
+    for (const c of opens) {
+      assert.ok(c.before.backends.every(b => b.decision === 'deny'));
+      assert.ok(c.after.backends.every(b => b.decision === 'allow' && b.path.includes('waypoint')));
+    }
+    // GET from productpage is still allowed, but no policy decides it any more: reviews-viewer is no longer
+    // enforced for it (the copy targets Service reviews only) …
+    const get = report.final.filter(c => c.newTarget && c.request.method === 'GET' && c.request.source.serviceAccount === 'bookinfo-productpage' && c.request.source.mode === 'ambient');
+    assert.ok(get.length > 0 && get.every(c => c.direction === 'opens' && c.before.backends.every(b => b.decidedBy === 'bookinfo/reviews-viewer#0') && c.after.backends.every(b => !b.decidedBy)));
+    // … whereas through Service reviews the waypoint copy decides it: no change.
+    assert.equal(report.final.filter(c => toReviews(c) && c.request.method === 'GET' && c.request.source.serviceAccount === 'bookinfo-productpage' && c.request.source.mode === 'ambient' && c.direction === 'opens').length, 0);
     assert.ok(report.final.filter(toReviews).every(c => c.newTarget === undefined));
   });
 
