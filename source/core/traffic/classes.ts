@@ -2,7 +2,7 @@ import type {KubeObject} from '../../kube/client.ts';
 import {fullMatch, listsForHost, virtualServicesForGateway} from './routes.ts';
 import {matchesLabels} from './selectors.ts';
 import type {CallerClass, RequestClass, Target} from './types.ts';
-import {serviceHost, type World} from './world.ts';
+import {serviceHost, workloadOf, type World} from './world.ts';
 
 /**
  * A finite set of request classes that covers every distinction the configuration makes (issue 9 §2):
@@ -233,7 +233,7 @@ function isOpaque(port: {name?: string; appProtocol?: string}): boolean {
 function classId(c: Omit<RequestClass, 'id'>): string {
   const caller = `${c.caller.kind}:${c.caller.namespace}/${c.caller.serviceAccount ?? '-'}${c.caller.labels && c.caller.kind === 'workload' ? JSON.stringify(c.caller.labels) : ''}@${c.caller.mode}`;
   const t = c.target;
-  const target = t.kind === 'service' ? `svc:${t.namespace}/${t.name}:${t.port}` : `gw:${t.namespace}/${t.name}:${t.port}/${t.host}`;
+  const target = t.kind === 'service' ? `svc:${t.namespace}/${t.name}:${t.port}` : t.kind === 'workload' ? `wl:${t.namespace}/${t.name}:${t.port}` : `gw:${t.namespace}/${t.name}:${t.port}/${t.host}`;
   const http = c.http ? `${c.http.method} ${c.http.path} ${JSON.stringify(c.http.headers)}` : 'tcp';
   return `${caller} → ${target} ${http}`;
 }
@@ -268,9 +268,45 @@ export function requestClasses(worlds: World | World[], options: ClassOptions = 
         }
       }
       for (const gateway of world.list('istioGateway', ns)) gatewayClasses(world, gateway, add);
+      workloadClasses(world, ns, policies, add);
     }
   }
   return [...out.values()];
+}
+
+/**
+ * Pods a policy selects that no Service fronts are still reachable by address: one target per such
+ * workload and container port (a selector ALLOW with only HTTP rules makes them deny everything once
+ * ztunnel enforces it; no Service class would show it).
+ */
+function workloadClasses(world: World, ns: string, policies: KubeObject[], add: (c: Omit<RequestClass, 'id'>) => void) {
+  const services = world.list('service', ns).map(s => s.spec?.selector as Record<string, string> | undefined).filter(s => s && Object.keys(s).length > 0) as Array<Record<string, string>>;
+  const selected = new Map<string, {pod: KubeObject; policies: KubeObject[]}>();
+  for (const policy of policies.filter(p => p.metadata.namespace === ns)) {
+    const selector = policy.spec?.selector?.matchLabels as Record<string, string> | undefined;
+    if (!selector || policy.spec?.targetRefs || policy.spec?.targetRef) continue;
+    for (const pod of world.pods(ns)) {
+      if (!matchesLabels(selector, pod.metadata.labels) || services.some(s => matchesLabels(s, pod.metadata.labels))) continue;
+      const name = workloadOf(world, pod).name;
+      const entry = selected.get(name) ?? {pod, policies: []};
+      if (!entry.policies.includes(policy)) entry.policies.push(policy);
+      selected.set(name, entry);
+    }
+  }
+  for (const [name, {pod, policies: own}] of selected) {
+    const m = emptyMentions();
+    for (const p of own) mentionPolicy(world, m, p);
+    const callers: CallerClass[] = [];
+    for (const c of m.callers.values()) for (const mode of ['sidecar', 'ambient'] as const) callers.push({...c, mode});
+    for (const mode of ['sidecar', 'ambient'] as const) callers.push({kind: 'other', namespace: OTHER_NAMESPACE, serviceAccount: 'default', mode});
+    callers.push({kind: 'plaintext', namespace: OTHER_NAMESPACE, mode: 'none'});
+    const ports = ((pod.spec?.containers ?? []) as Array<{name?: string; ports?: Array<{containerPort: number}>}>).filter(c => c.name !== 'istio-proxy').flatMap(c => (c.ports ?? []).map(p => Number(p.containerPort)));
+    const http = variants(m);
+    for (const port of new Set(ports)) {
+      const target: Target = {kind: 'workload', namespace: ns, name, port};
+      for (const caller of callers) for (const h of http) add({caller, target, ...(h ? {http: h} : {})});
+    }
+  }
 }
 
 /** Entering through each server port of an Istio Gateway, for the hosts and paths of the VirtualServices bound to it. */

@@ -173,7 +173,7 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
 
   const final: Change[] = [];
   const windows: Change[] = [];
-  const existed = (r: RequestClass) => Boolean(world0.get(r.target.kind === 'service' ? 'service' : 'istioGateway', r.target.namespace, r.target.name));
+  const existed = (r: RequestClass) => r.target.kind === 'workload' || Boolean(world0.get(r.target.kind === 'service' ? 'service' : 'istioGateway', r.target.namespace, r.target.name));
   const byId = new Map(classes.map((c, i) => [c.id, i]));
   classes.forEach((request, i) => {
     const points = timelines[i]!.points;

@@ -37,6 +37,8 @@ export function evaluate(world: World, request: RequestClass, options: EvaluateO
       const service = serviceOfHost(world, d.host);
       if (service) legs.push(...fromIngress(world, request, service, d.port ?? target.port, d.weight, d.subset, record));
     }
+  } else if (target.kind === 'workload') {
+    legs.push(...toWorkload(world, request, target));
   } else {
     const service = world.get('service', target.namespace, target.name);
     if (service) legs.push(...toService(world, request, service, target.port, 1, record));
@@ -89,6 +91,25 @@ function toService(world: World, request: RequestClass, service: KubeObject, por
     return viaWaypointOrDirect(world, request, service, port, weight, record, waypoint, ['ingress-gateway'], false);
   }
   return endpointLegs(world, service, port, weight, undefined, service.metadata.namespace ?? '', []);
+}
+
+/**
+ * To a workload's pods by address: nobody routes; an ambient caller's ztunnel sends to the pod's workload
+ * waypoint when it has one (waypoints.go `fetchWaypointForWorkload`), else straight to the pod.
+ */
+function toWorkload(world: World, request: RequestClass, target: Extract<RequestClass['target'], {kind: 'workload'}>): Leg[] {
+  world.tracker?.add(`pod:${target.namespace}`);
+  const pods = world.pods(target.namespace).filter(p => workloadOf(world, p).name === target.name);
+  if (pods.length === 0) return [];
+  // A stand-in Service for the pods, so the legs are built as for a Service (port = the pod's port).
+  const standIn: KubeObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: target.name, namespace: target.namespace}, spec: {selector: pods[0]!.metadata.labels ?? {}, ports: [{port: target.port}]}};
+  const hops: Hop[] = request.caller.mode === 'sidecar' ? ['client-sidecar'] : request.caller.mode === 'gateway' ? ['ingress-gateway'] : [];
+  const legs = endpointLegs(world, standIn, target.port, 1, undefined, target.namespace, hops).filter(l => pods.includes(l.pod) || workloadOf(world, l.pod).name === target.name);
+  if (request.caller.mode !== 'ambient') return legs;
+  return legs.map(leg => {
+    const wl = workloadWaypoint(world, leg.pod);
+    return wl ? {...leg, hops: [...leg.hops, 'waypoint' as Hop], waypoint: {waypoint: wl, port: target.port}} : leg;
+  });
 }
 
 function fromIngress(world: World, request: RequestClass, service: KubeObject, port: number, weight: number, subset: string | undefined, record: Record_): Leg[] {

@@ -17,7 +17,9 @@ export interface CallerClass {
 export type Target =
   | {kind: 'service'; namespace: string; name: string; port: number}
   /** Entering through an Istio Gateway server (ingress VirtualServices). */
-  | {kind: 'gateway'; namespace: string; name: string; port: number; host: string};
+  | {kind: 'gateway'; namespace: string; name: string; port: number; host: string}
+  /** Addressed to a workload's pods directly (pods no Service fronts, that a policy selects). */
+  | {kind: 'workload'; namespace: string; name: string; port: number};
 
 export interface RequestClass {
   id: string;

@@ -104,6 +104,30 @@ describe('equivalence on small plans', () => {
     assert.deepEqual(get(report.final).filter(c => c.direction !== 'opens'), []);
   });
 
+  test('pods no Service fronts: an L7 ALLOW kept after their restart denies them everything, for good', () => {
+    const policy = yaml.load(`{apiVersion: security.istio.io/v1, kind: AuthorizationPolicy, metadata: {name: worker-get, namespace: shop}, spec: {selector: {matchLabels: {app: worker}}, action: ALLOW, rules: [{to: [{operation: {methods: [GET]}}]}]}}`) as KubeObject;
+    const inv = cluster(join(ns('shop', {'istio-injection': 'enabled'}), app('shop', 'worker', {service: false}), yaml.dump(policy)));
+    const shop = find(inv, 'namespace', 'shop');
+    const plan = planOf([op('enroll', 'label', shop, shop, relabel(shop, {'istio.io/dataplane-mode': 'ambient'})), op('restart/worker-v1', 'restart', {apiVersion: 'apps/v1', kind: 'Deployment', name: 'worker-v1', namespace: 'shop'}, null, null)]);
+    const report = equivalence(inv, plan, fakeAuthorize);
+    const get = report.final.filter(c => c.request.destination.kind === 'workload' && c.request.destination.name === 'worker-v1' && c.request.method === 'GET');
+    assert.ok(get.length > 0);
+    assert.ok(get.every(c => c.direction === 'closes' && c.after.backends.every(b => b.decision === 'deny' && b.path.at(-1) === 'ztunnel')));
+    assert.deepEqual(get[0]!.operations, ['restart/worker-v1', 'restart/worker-v1']);
+  });
+
+  test('a bare pod no rollout restarts keeps its sidecar: deleting the policy leaves it open', () => {
+    const policy = yaml.load(`{apiVersion: security.istio.io/v1, kind: AuthorizationPolicy, metadata: {name: get-only, namespace: shop}, spec: {selector: {matchLabels: {app: reviews}}, action: ALLOW, rules: [{to: [{operation: {methods: [GET]}}]}]}}`) as KubeObject;
+    const pod = {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'reviews-bare', namespace: 'shop', labels: {app: 'reviews'}, annotations: {'sidecar.istio.io/status': '{}'}}, spec: {containers: [{name: 'r', ports: [{containerPort: 9080}]}]}, status: {phase: 'Running'}};
+    const svc = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'reviews', namespace: 'shop'}, spec: {selector: {app: 'reviews'}, ports: [{name: 'http', port: 9080}]}};
+    const inv = cluster(join(ns('shop', {'istio-injection': 'enabled'}), yaml.dump(pod), yaml.dump(svc), yaml.dump(policy)));
+    const shop = find(inv, 'namespace', 'shop');
+    const plan = planOf([op('enroll', 'label', shop, shop, relabel(shop, {'istio.io/dataplane-mode': 'ambient'})), op('delete-policy', 'delete', policy, policy, null)]);
+    const report = equivalence(inv, plan, fakeAuthorize);
+    const post = report.final.filter(c => c.request.destination.kind === 'service' && c.request.method === 'POST' && c.request.source.kind === 'other');
+    assert.ok(post.length > 0 && post.every(c => c.direction === 'opens' && c.after.backends.every(b => b.path.at(-1) === 'destination-sidecar')));
+  });
+
   test('a plan that changes nothing reports nothing', () => {
     const inv = cluster(join(ns('shop', {'istio-injection': 'enabled'}), app('shop', 'reviews')));
     const shop = find(inv, 'namespace', 'shop');
