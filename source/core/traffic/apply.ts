@@ -122,6 +122,22 @@ export function applyOperations(inventory: Inventory, operations: Operation[]): 
 }
 
 /**
+ * Which enforcement points a policy can reach: sidecars and ztunnel read selector (and namespace-wide)
+ * policies and ignore those with `targetRefs`; waypoints read only `targetRefs` ones (reference §3.6.2,
+ * istio `pilot/pkg/model/policyattachment.go`). PeerAuthentication is read by sidecars and ztunnel only.
+ * Evaluation records `authz-pods:<ns>` / `authz-waypoint:<ns>` accordingly (`evaluate.ts`).
+ */
+export function authzKeys(kind: string, ns: string, objects: Array<KubeObject | null>): string[] {
+  const keys = new Set<string>();
+  for (const o of objects) {
+    if (!o) continue;
+    const targeted = Boolean(o.spec?.targetRefs?.length || o.spec?.targetRef);
+    keys.add(kind !== 'peerAuthentication' && targeted ? `authz-waypoint:${ns}` : `authz-pods:${ns}`);
+  }
+  return [...keys];
+}
+
+/**
  * What an operation can change, as dependency keys (`World.tracker`): `<kind>:<namespace>` for the
  * bucket it writes (`namespace:<name>` for a Namespace, `pod:<namespace>` for a restart), `host:<fqdn>`
  * for route objects binding a host (`host:*` for wildcard hosts), `gw:<ns/name>` for VirtualServices bound
@@ -144,7 +160,14 @@ export function operationKeys(op: Operation, world?: World): string[] {
       if ((labels && matchesLabels(sel, labels)) || old.some(p => matchesLabels(sel, p.metadata.labels))) keys.add(`endpoints:${ns}/${svc.metadata.name}`);
     }
     if (!world) keys.add(`endpoints:${ns}/*`);
-  } else if (kind === 'namespace') keys.add(`namespace:${op.target.name}`);
+  } else if (kind === 'namespace') {
+    keys.add(`namespace:${op.target.name}`);
+    const before = op.before?.metadata.labels ?? {}, after = op.after?.metadata.labels ?? {};
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) if (before[k] !== after[k] || !op.before || !op.after) keys.add(`nslabel:${op.target.name}:${k}`);
+  } else if (kind === 'authorizationPolicy' || kind === 'requestAuthentication' || kind === 'peerAuthentication') {
+    keys.add(`${kind}:${ns}/${op.target.name}`);
+    for (const k of authzKeys(kind, ns, [op.before, op.after])) keys.add(k);
+  }
   else if (kind && !KINDS[kind].namespaced) keys.add('global');
   else if (kind) {
     keys.add(`${kind}:${ns}`);

@@ -1,5 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import type {AuthzConfig, AuthzRequest, Caller, EnforcementPoint, Verdict} from './authz/api.ts';
+import {authzKeys} from './apply.ts';
 import {currentMode} from './mode.ts';
 import {route, subsetLabels, type RouteDecision} from './routes.ts';
 import type {Backend, EvaluateOptions, Hop, Outcome, RequestClass} from './types.ts';
@@ -214,25 +215,37 @@ const AUTHZ_KINDS = ['authorizationPolicy', 'peerAuthentication', 'requestAuthen
  * of it: namespace, labels, ServiceAccount.
  */
 class VerdictCache implements Incremental {
-  private readonly byNs = new Map<string, Map<string, Verdict>>();
+  /** `<namespace>|pods` and `<namespace>|waypoint` → verdicts. */
+  private readonly maps = new Map<string, Map<string, Verdict>>();
   constructor(private readonly root: string) {}
   update(kind: WorldKind, namespace: string, before: KubeObject[], after: KubeObject[]): void {
     if (kind === 'namespace') {
       const old = new Set(before);
-      for (const n of after) if (!old.has(n)) this.forget(n.metadata.name);
+      for (const n of after) if (!old.has(n)) this.forget(n.metadata.name, 'all');
       const now = new Set(after);
-      for (const n of before) if (!now.has(n)) this.forget(n.metadata.name);
+      for (const n of before) if (!now.has(n)) this.forget(n.metadata.name, 'all');
       return;
     }
-    this.forget(namespace);
+    if (kind === 'authorizationPolicy' || kind === 'requestAuthentication' || kind === 'peerAuthentication') {
+      const old = new Set(before), now = new Set(after);
+      const changed = [...after.filter(o => !old.has(o)), ...before.filter(o => !now.has(o))];
+      for (const key of authzKeys(kind, namespace, changed)) this.forget(namespace, key.startsWith('authz-waypoint') ? 'waypoint' : 'pods');
+      return;
+    }
+    this.forget(namespace, 'all');
   }
-  private forget(namespace: string) {
-    if (namespace === this.root || namespace === '') this.byNs.clear();
-    else this.byNs.delete(namespace);
+  private forget(namespace: string, which: 'pods' | 'waypoint' | 'all') {
+    if (namespace === this.root || namespace === '') {
+      this.maps.clear();
+      return;
+    }
+    if (which !== 'waypoint') this.maps.delete(`${namespace}|pods`);
+    if (which !== 'pods') this.maps.delete(`${namespace}|waypoint`);
   }
-  forNamespace(namespace: string): Map<string, Verdict> {
-    let m = this.byNs.get(namespace);
-    if (!m) this.byNs.set(namespace, (m = new Map()));
+  forPoint(namespace: string, which: 'pods' | 'waypoint'): Map<string, Verdict> {
+    const key = `${namespace}|${which}`;
+    let m = this.maps.get(key);
+    if (!m) this.maps.set(key, (m = new Map()));
     return m;
   }
 }
@@ -291,9 +304,14 @@ function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzC
   const points: Array<{point: EnforcementPoint; request: AuthzRequest}> = [];
   const hops = [...leg.hops];
   const ns = leg.pod.metadata.namespace ?? '';
-  // What the authorizer may read: the policies of the destination's namespace, the waypoint's, the root's.
-  for (const n of new Set([ns, config.rootNamespace, ...(leg.waypoint ? [leg.waypoint.waypoint.namespace] : [])])) {
-    for (const kind of AUTHZ_KINDS) world.tracker?.add(`${kind}:${n}`);
+  // What the authorizer may read: selector policies of the pod's namespace and the root (for sidecar and
+  // ztunnel), targetRefs policies of the waypoint's and the Service's namespace and the root (`apply.ts` `authzKeys`).
+  world.tracker?.add(`authz-pods:${ns}`);
+  world.tracker?.add(`authz-pods:${config.rootNamespace}`);
+  if (leg.waypoint) {
+    world.tracker?.add(`authz-waypoint:${leg.waypoint.waypoint.namespace}`);
+    world.tracker?.add(`authz-waypoint:${leg.service.metadata.namespace}`);
+    world.tracker?.add(`authz-waypoint:${config.rootNamespace}`);
   }
   if (leg.waypoint) {
     const wp = leg.waypoint.waypoint;
@@ -315,7 +333,7 @@ function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzC
   for (const {point, request: r} of points) {
     // A waypoint in another namespace than the Service reads policies of both: not cached.
     const crossNamespace = point.kind === 'waypoint' && point.service && point.service.metadata.namespace !== point.waypoint.metadata.namespace;
-    const cache = crossNamespace ? undefined : caches.forNamespace(point.kind === 'waypoint' ? (point.waypoint.metadata.namespace ?? '') : (point.pod.metadata.namespace ?? ''));
+    const cache = crossNamespace ? undefined : point.kind === 'waypoint' ? caches.forPoint(point.waypoint.metadata.namespace ?? '', 'waypoint') : caches.forPoint(point.pod.metadata.namespace ?? '', 'pods');
     const key = cache ? verdictKey(point, r) : '';
     let v = cache?.get(key);
     if (!v) {

@@ -76,7 +76,8 @@ function allowsFrom(world: World, waypoint: Waypoint, namespace: string): boolea
 function waypointForTarget(world: World, object: KubeObject): Waypoint | undefined {
   const ns = object.metadata.namespace ?? '';
   const own = useWaypoint(object.metadata.labels, ns);
-  const chosen = own ?? useWaypoint(world.namespace(ns)?.metadata.labels, ns);
+  const nsLabels = world.namespaceLabelValues(ns, [USE_WAYPOINT, USE_WAYPOINT_NAMESPACE]);
+  const chosen = own ?? useWaypoint(Object.fromEntries(Object.entries(nsLabels).filter(([, v]) => v !== undefined)) as Record<string, string>, ns);
   if (!chosen || 'none' in chosen) return undefined;
   const waypoint = waypointByName(world, chosen.namespace, chosen.name);
   if (!waypoint || !allowsFrom(world, waypoint, ns)) return undefined;
@@ -110,6 +111,6 @@ export function workloadWaypoint(world: World, pod: KubeObject): Waypoint | unde
  */
 export function ingressUsesWaypoint(world: World, service: KubeObject): boolean {
   const own = service.metadata.labels?.[INGRESS_USE_WAYPOINT];
-  const value = own ?? world.namespace(service.metadata.namespace ?? '')?.metadata.labels?.[INGRESS_USE_WAYPOINT];
+  const value = own ?? world.namespaceLabelValues(service.metadata.namespace ?? '', [INGRESS_USE_WAYPOINT])[INGRESS_USE_WAYPOINT];
   return value !== undefined && /^(1|t|true)$/i.test(value);
 }

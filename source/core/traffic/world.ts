@@ -110,6 +110,17 @@ export class World {
     return this.memo('namespaceIndex', ['namespace'], () => new Map((this.buckets.get('namespace')?.get('') ?? []).map(n => [n.metadata.name, n])));
   }
 
+  /** Some labels of a Namespace; records `nslabel:<name>:<key>` for each (label operations write only the keys they change). */
+  namespaceLabelValues(name: string, keys: readonly string[]): Record<string, string | undefined> {
+    const labels = this.namespaceIndex().get(name)?.metadata.labels ?? {};
+    const out: Record<string, string | undefined> = {};
+    for (const k of keys) {
+      this.tracker?.add(`nslabel:${name}:${k}`);
+      out[k] = labels[k];
+    }
+    return out;
+  }
+
   namespaceLabels(name: string): Record<string, string> {
     const ns = this.namespace(name);
     // The API server labels every namespace with its name (Kubernetes >= 1.21), webhooks select on it.
