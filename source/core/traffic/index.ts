@@ -3,7 +3,7 @@
  * The authorization half (`./authz/`) is injected as an `Authorize` function wherever a verdict is needed.
  */
 export {World, WORLD_KINDS, workloadOf, serviceHost, fqdn} from './world.ts';
-export {currentMode, decideMode, injectorWebhooks, type PodMode, type Decision} from './mode.ts';
+export {currentMode, decideMode, injectorWebhooks, namespaceRevision, revisionTags, type PodMode, type Decision} from './mode.ts';
 export {serviceWaypoint, workloadWaypoint, ingressUsesWaypoint, waypointByName, type Waypoint} from './waypoints.ts';
 export {route, routeListsFor, subsetLabels, type RouteDecision, type RouteInput, type HttpAttrs} from './routes.ts';
 export {evaluate} from './evaluate.ts';

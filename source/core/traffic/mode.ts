@@ -79,6 +79,28 @@ export function injectorWebhooks(world: World): InjectorWebhook[] {
 }
 
 /**
+ * Revision tags: `istio.io/tag` on a tag's MutatingWebhookConfiguration → the revision in its
+ * `istio.io/rev` label (revision-tags-mwc.yaml); `istioctl tag list` reads the same labels.
+ */
+export function revisionTags(world: World): Map<string, string> {
+  return world.memo('revisionTags', ['mutatingWebhook'], () => {
+    const out = new Map<string, string>();
+    for (const c of world.all('mutatingWebhook')) {
+      const tag = c.metadata.labels?.[TAG_LABEL];
+      if (tag) out.set(tag, c.metadata.labels?.['istio.io/rev'] ?? 'default');
+    }
+    return out;
+  });
+}
+
+/** The control-plane revision a namespace's `istio.io/rev` label names, through a tag when it is one. */
+export function namespaceRevision(world: World, namespace: string): string | undefined {
+  const rev = world.namespaceLabels(namespace)['istio.io/rev'];
+  if (!rev) return world.namespaceLabels(namespace)['istio-injection'] === 'enabled' ? 'default' : undefined;
+  return revisionTags(world).get(rev) ?? rev;
+}
+
+/**
  * istiod's own namespaces it never injects into (istio `pkg/kube/inject/initializer.go` `IgnoredNamespaces`,
  * checked in `pkg/kube/inject/inject.go` `injectRequired`).
  */

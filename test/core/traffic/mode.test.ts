@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import yaml from 'js-yaml';
-import {currentMode, decideMode} from '../../../source/core/traffic/mode.ts';
+import {currentMode, decideMode, namespaceRevision} from '../../../source/core/traffic/mode.ts';
 import {World} from '../../../source/core/traffic/world.ts';
 import {cluster, join, ns} from './helpers.ts';
 
@@ -83,4 +83,13 @@ describe('currentMode: a running pod', () => {
   test('redirection enabled', () => assert.equal(currentMode(pod({'ambient.istio.io/redirection': 'enabled'})), 'ambient'));
   test('redirection pending is not enrolled', () => assert.equal(currentMode(pod({'ambient.istio.io/redirection': 'pending'})), 'none'));
   test('both: the sidecar', () => assert.equal(currentMode(pod({'sidecar.istio.io/status': '{}', 'ambient.istio.io/redirection': 'enabled'})), 'sidecar'));
+});
+
+describe('namespaceRevision', () => {
+  const objects = join(ns('tagged', {'istio.io/rev': 'prod'}), ns('direct', {'istio.io/rev': '1-28'}), ns('legacy', {'istio-injection': 'enabled'}), ns('plain'), revisionWebhook('1-28'), revisionWebhook('1-28', 'istio-revision-tag-prod', {'istio.io/tag': 'prod'}, 'prod'));
+  const world = World.fromInventory(cluster(objects));
+  test('a tag resolves to its revision', () => assert.equal(namespaceRevision(world, 'tagged'), '1-28'));
+  test('a revision is itself', () => assert.equal(namespaceRevision(world, 'direct'), '1-28'));
+  test('istio-injection=enabled is the default revision', () => assert.equal(namespaceRevision(world, 'legacy'), 'default'));
+  test('no label, no revision', () => assert.equal(namespaceRevision(world, 'plain'), undefined));
 });
