@@ -496,6 +496,36 @@ function firstMatch(world: World, entries: RouteEntry[], input: RouteInput, dept
  * matches; none matching is a 404 from the proxy.
  */
 export function route(world: World, input: RouteInput): RouteDecision {
+  // Many request classes share a routing question (they differ by caller identity only): decisions are
+  // kept per World until a route kind changes, with the keys they read replayed into the tracker.
+  const memo = world.memo('routeDecisions', ['virtualService', 'httpRoute'], () => new Map<string, {decision: RouteDecision; keys: string[]}>());
+  const key = `${input.host}|${input.port}|${input.gateway}|${input.waypointNamespace ?? ''}|${input.source?.namespace ?? ''}|${labelsKey(input.source?.labels)}|${input.http ? `${input.http.method} ${input.http.path} ${JSON.stringify(input.http.headers)}` : ''}`;
+  const hit = memo.get(key);
+  if (hit) {
+    if (world.tracker) for (const k of hit.keys) world.tracker.add(k);
+    return hit.decision;
+  }
+  const outer = world.tracker;
+  world.tracker = new Set();
+  try {
+    const decision = decide(world, input);
+    memo.set(key, {decision, keys: [...world.tracker]});
+    if (outer) for (const k of world.tracker) outer.add(k);
+    return decision;
+  } finally {
+    world.tracker = outer;
+  }
+}
+
+const labelKeys = new WeakMap<Record<string, string>, string>();
+function labelsKey(labels: Record<string, string> | undefined): string {
+  if (!labels) return '';
+  let k = labelKeys.get(labels);
+  if (k === undefined) labelKeys.set(labels, (k = JSON.stringify(Object.entries(labels).sort())));
+  return k;
+}
+
+function decide(world: World, input: RouteInput): RouteDecision {
   const lists = routeListsFor(world, input);
   if (lists.length === 0) return {by: null, destinations: [{host: input.host, port: input.port, weight: 1}]};
   for (const list of lists) {
