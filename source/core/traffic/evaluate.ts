@@ -340,27 +340,35 @@ function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzC
       v = options.authorize(config, point, r);
       cache?.set(key, v);
     }
-    ignored.push(...v.ignored);
+    if (v.ignored.length) ignored.push(...v.ignored);
     if (v.decision !== 'allow') {
       decided = v;
       break;
     }
     if (v.decidedBy && !decided) verdict = v;
   }
-  verdict = {...(decided ?? verdict), ignored};
+  const chosen = decided ?? verdict;
+  // The verdict object is shared when nothing was added to what its point said (most of the time).
+  verdict = chosen.ignored.length === ignored.length ? chosen : {...chosen, ignored};
   return leg.members.map(m => ({workload: m.name, namespace: m.namespace, weight: leg.weight * m.share, verdict, path: hops}));
 }
 
 function mergeBackends(backends: Backend[]): Backend[] {
-  if (backends.length === 1) return [{...backends[0]!, weight: Math.round(backends[0]!.weight * 10000) / 10000}];
+  const round = (w: number) => Math.round(w * 10000) / 10000;
+  if (backends.length === 1) {
+    backends[0]!.weight = round(backends[0]!.weight);
+    return backends;
+  }
   const out = new Map<string, Backend>();
   for (const b of backends) {
-    const key = `${b.namespace}/${b.workload}|${b.path.join(',')}|${b.verdict.decision}|${b.verdict.decidedBy ? `${b.verdict.decidedBy.policy.namespace}/${b.verdict.decidedBy.policy.name}#${b.verdict.decidedBy.rule ?? ''}` : ''}`;
+    const d = b.verdict.decidedBy;
+    const key = `${b.namespace}/${b.workload}|${b.path.join(',')}|${b.verdict.decision}|${d ? `${d.policy.namespace}/${d.policy.name}#${d.rule ?? ''}` : ''}`;
     const hit = out.get(key);
     if (hit) hit.weight += b.weight;
-    else out.set(key, {...b});
+    else out.set(key, b);
   }
-  return [...out.values()]
-    .map(b => ({...b, weight: Math.round(b.weight * 10000) / 10000}))
-    .sort((a, b) => (a.namespace + '/' + a.workload < b.namespace + '/' + b.workload ? -1 : a.namespace + '/' + a.workload > b.namespace + '/' + b.workload ? 1 : 0));
+  const merged = [...out.values()];
+  for (const b of merged) b.weight = round(b.weight);
+  const name = (b: Backend) => `${b.namespace}/${b.workload}`;
+  return merged.length > 1 ? merged.sort((x, y) => (name(x) < name(y) ? -1 : name(x) > name(y) ? 1 : 0)) : merged;
 }
