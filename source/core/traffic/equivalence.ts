@@ -120,6 +120,8 @@ export function direction(before: OutcomeSummary, after: OutcomeSummary): Direct
 interface Timeline {
   /** (state index, summary) each time the class's outcome changed; state 0 is the original. */
   points: Array<{state: number; summary: OutcomeSummary; sig: string}>;
+  /** The latest evaluation: the same signature can come with other details (path, deciding policy). */
+  latest?: Outcome;
 }
 
 export function equivalence(inventory: Inventory, plan: Plan, authorize: Authorize, options: EquivalenceOptions = {}): EquivalenceReport {
@@ -153,6 +155,7 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
     const sig = outcomeSignature(outcome);
     const points = timelines[i]!.points;
     if (points.length === 0 || points[points.length - 1]!.sig !== sig) points.push({state, summary: summarise(outcome), sig});
+    timelines[i]!.latest = outcome;
   };
 
   const world = world0.fork();
@@ -179,16 +182,16 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
     const points = timelines[i]!.points;
     if (points.length === 1) return;
     if (!existed(request)) {
-      newTargetChanges(request, points);
+      newTargetChanges(request, points, timelines[i]!.latest);
       return;
     }
     const original = points[0]!;
     const end = points[points.length - 1]!;
-    // Final change: against the state after the whole plan.
+    // Final change: against the state after the whole plan (shown as last evaluated).
     const dir = direction(original.summary, end.summary);
     if (dir) {
       const changers = points.slice(1).map(p => ops[p.state - 1]!);
-      final.push(change(request, dir, original.summary, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers));
+      final.push(change(request, dir, original.summary, summarise(timelines[i]!.latest!), [changers[0]!.id, changers[changers.length - 1]!.id], changers));
     }
     // Windows: runs of intermediate states that differ from the original and from the final state. Each
     // change point holds until the next one; the last one holds through the end.
@@ -211,7 +214,7 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
    * `reviews-v1`), restricted to the workloads the new Service reaches: what those pods answered before.
    * Only verdicts are compared (routing to a version Service differs by design).
    */
-  function newTargetChanges(request: RequestClass, points: Timeline['points']) {
+  function newTargetChanges(request: RequestClass, points: Timeline['points'], latest: Outcome | undefined) {
     if (request.target.kind !== 'service') return;
     const created = last.get('service', request.target.namespace, request.target.name);
     const selector = (created?.spec?.selector ?? {}) as Record<string, string>;
@@ -247,7 +250,7 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
     const end = points[points.length - 1]!;
     const finalDir = judge(end.summary);
     const changers = points.slice(1).map(p => ops[p.state - 1]!);
-    if (finalDir) final.push({...change(request, finalDir, baseline, end.summary, [changers[0]!.id, changers[changers.length - 1]!.id], changers), newTarget: true, baseline: `Service ${standIn.metadata.namespace}/${standIn.metadata.name}`});
+    if (finalDir) final.push({...change(request, finalDir, baseline, summarise(latest!), [changers[0]!.id, changers[changers.length - 1]!.id], changers), newTarget: true, baseline: `Service ${standIn.metadata.namespace}/${standIn.metadata.name}`});
     for (let j = 1; j < points.length - 1; j++) {
       const d = judge(points[j]!.summary);
       if (!d || d === finalDir) continue;

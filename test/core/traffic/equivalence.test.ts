@@ -100,8 +100,25 @@ describe('equivalence on small plans', () => {
     // After the whole plan nothing enforces GET-only any more: POST opens for good.
     const post = report.final.filter(c => c.request.destination.kind === 'service' && c.request.destination.name === 'reviews' && c.request.method === 'POST' && c.request.source.kind === 'other');
     assert.ok(post.length > 0 && post.every(c => c.direction === 'opens'));
+    // `after` is the state after the last operation, not the first state with the same verdicts.
+    assert.ok(post.every(c => c.after.backends.every(b => b.path.at(-1) === 'ztunnel' && !b.decidedBy)));
     // GET was allowed before and after: no final change for it.
     assert.deepEqual(get(report.final).filter(c => c.direction !== 'opens'), []);
+  });
+
+  test('`after` shows the last state, even when an earlier one had the same verdicts', () => {
+    const deny = yaml.load(`{apiVersion: security.istio.io/v1, kind: AuthorizationPolicy, metadata: {name: read-only, namespace: shop}, spec: {action: DENY, rules: [{to: [{operation: {methods: [DELETE]}}]}]}}`) as KubeObject;
+    const v2get = yaml.load(`{apiVersion: security.istio.io/v1, kind: AuthorizationPolicy, metadata: {name: v2-get, namespace: shop}, spec: {selector: {matchLabels: {app: reviews, version: v2}}, action: ALLOW, rules: [{to: [{operation: {methods: [GET]}}]}]}}`) as KubeObject;
+    const inv = cluster(join(ns('shop', {'istio-injection': 'enabled'}), app('shop', 'reviews'), app('shop', 'reviews', {version: 'v2', service: false}), yaml.dump(deny), yaml.dump(v2get)));
+    const shop = find(inv, 'namespace', 'shop');
+    const restart = (name: string) => op(`restart/${name}`, 'restart', {apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'shop'}, null, null);
+    const report = equivalence(inv, planOf([op('enroll', 'label', shop, shop, relabel(shop, {'istio.io/dataplane-mode': 'ambient'})), restart('reviews-v1'), restart('reviews-v2'), op('delete', 'delete', deny, deny, null)]), fakeAuthorize);
+    const del = report.final.filter(c => c.request.destination.kind === 'service' && c.request.method === 'DELETE' && c.request.source.kind === 'other' && c.request.source.mode === 'sidecar');
+    assert.ok(del.length > 0);
+    for (const c of del) {
+      const v2 = c.after.backends.find(b => b.workload === 'reviews-v2')!;
+      assert.deepEqual([v2.decision, v2.decidedBy, v2.path.at(-1)], ['deny', 'shop/v2-get', 'ztunnel']);
+    }
   });
 
   test('pods no Service fronts: an L7 ALLOW kept after their restart denies them everything, for good', () => {
