@@ -288,3 +288,23 @@ function change(request: RequestClass, direction: Direction, before: OutcomeSumm
     objects: [...objects.values()],
   };
 }
+
+/**
+ * Two states of a cluster compared class by class, with no plan in between (for `verify`: the original
+ * recorded in the state file against the live cluster). Changes carry no operations or objects.
+ */
+export function compare(before: Inventory, after: Inventory, authorize: Authorize, options: {namespaces?: string[]} = {}): {classes: number; changes: Array<Omit<Change, 'operations' | 'objects'>>} {
+  const w0 = World.fromInventory(before);
+  const w1 = World.fromInventory(after);
+  const classes = requestClasses([w0, w1], {namespaces: options.namespaces});
+  const changes: Array<Omit<Change, 'operations' | 'objects'>> = [];
+  for (const request of classes) {
+    const a = summarise(evaluate(w0, request, {authorize}));
+    const b = summarise(evaluate(w1, request, {authorize}));
+    const d = direction(a, b);
+    if (!d) continue;
+    const {operations: _o, objects: _j, ...rest} = change(request, d, a, b, ['', ''], []);
+    changes.push(rest);
+  }
+  return {classes: classes.length, changes};
+}

@@ -13,7 +13,7 @@ import {loadInventory, type Inventory} from '../../../source/core/inventory.ts';
 import {planMigration} from '../../../source/core/plan/planner.ts';
 import type {Operation, Plan} from '../../../source/core/plan/types.ts';
 import {applyOperations} from '../../../source/core/traffic/apply.ts';
-import {equivalence, type Change, type EquivalenceReport} from '../../../source/core/traffic/equivalence.ts';
+import {compare, equivalence, type Change, type EquivalenceReport} from '../../../source/core/traffic/equivalence.ts';
 import {currentMode} from '../../../source/core/traffic/mode.ts';
 import {connect} from '../../../source/kube/http-client.ts';
 import {startSimulator} from '../../../source/sim/simulator.ts';
@@ -240,5 +240,20 @@ describe('equivalence: the demo bookinfo plan', () => {
   test('the class set grows with configuration, not pods', () => {
     const scaled: Inventory = {...demo, objects: {...demo.objects, pod: [...(demo.objects.pod ?? []), ...(demo.objects.pod ?? []).filter(p => p.metadata.namespace === 'bookinfo').map(p => ({...p, metadata: {...p.metadata, name: `${p.metadata.name}-copy`}}))]}};
     assert.equal(equivalence(scaled, plan, fakeAuthorize).classes, report.classes);
+  });
+});
+
+describe('compare (verify: recorded original against the live cluster)', () => {
+  test('a policy deleted by hand opens what it denied; nothing else changes', () => {
+    const policy = yaml.load(`{apiVersion: security.istio.io/v1, kind: AuthorizationPolicy, metadata: {name: get-only, namespace: shop}, spec: {selector: {matchLabels: {app: reviews}}, action: ALLOW, rules: [{to: [{operation: {methods: [GET]}}]}]}}`) as KubeObject;
+    const before = cluster(join(ns('shop', {'istio-injection': 'enabled'}), app('shop', 'reviews'), yaml.dump(policy)));
+    const after = applyOperations(before, [op('delete', 'delete', policy, policy, null)]);
+    const {classes, changes} = compare(before, after, fakeAuthorize, {namespaces: ['shop']});
+    assert.ok(classes > 0 && changes.length > 0);
+    // POST was denied and is allowed; GET stays allowed but nothing decides it any more: both open.
+    assert.ok(changes.every(c => c.direction === 'opens'));
+    assert.ok(changes.some(c => c.request.method !== 'GET' && c.before.backends.every(b => b.decision === 'deny')));
+    assert.ok(changes.filter(c => c.request.method === 'GET').every(c => c.before.backends.every(b => b.decidedBy === 'shop/get-only#0')));
+    assert.deepEqual(compare(before, before, fakeAuthorize, {namespaces: ['shop']}).changes, []);
   });
 });
