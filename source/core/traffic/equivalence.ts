@@ -143,7 +143,12 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
     const deps = world.tracker;
     world.tracker = null;
     const old = depsOf[i]!;
-    if (old.size !== deps.size || [...deps].some(k => !old.has(k))) {
+    let same = old.size === deps.size;
+    if (same) for (const k of deps) if (!old.has(k)) {
+      same = false;
+      break;
+    }
+    if (!same) {
       for (const k of old) byKey.get(k)?.delete(i);
       depsOf[i] = deps;
       for (const k of deps) {

@@ -359,6 +359,13 @@ function mergeBackends(backends: Backend[]): Backend[] {
     backends[0]!.weight = round(backends[0]!.weight);
     return backends;
   }
+  // Usually every backend is another workload: nothing to merge.
+  const names = backends.map(b => `${b.namespace}/${b.workload}`);
+  if (new Set(names).size === backends.length) {
+    for (const b of backends) b.weight = round(b.weight);
+    const order = backends.map((b, i) => ({b, n: names[i]!})).sort((x, y) => (x.n < y.n ? -1 : x.n > y.n ? 1 : 0));
+    return order.map(x => x.b);
+  }
   const out = new Map<string, Backend>();
   for (const b of backends) {
     const d = b.verdict.decidedBy;

@@ -130,12 +130,25 @@ function attached(policy: KubeObject, point: Extract<EnforcementPoint, {kind: 'w
   );
 }
 
+const indexes = new WeakMap<KubeObject[], Map<string, KubeObject[]>>();
+function byNamespace(config: AuthzConfig): Map<string, KubeObject[]> {
+  let index = indexes.get(config.authorizationPolicies);
+  if (!index) {
+    index = new Map();
+    for (const p of config.authorizationPolicies) index.set(p.metadata.namespace ?? '', [...(index.get(p.metadata.namespace ?? '') ?? []), p]);
+    indexes.set(config.authorizationPolicies, index);
+  }
+  return index;
+}
+
 export const fakeAuthorize: Authorize = (config: AuthzConfig, point: EnforcementPoint, req: AuthzRequest): Verdict => {
   const ignored: Verdict['ignored'] = [];
   let policies: KubeObject[];
   let identity = {namespace: req.caller.namespace, sa: req.caller.serviceAccount, mtls: req.caller.mtls};
-  if (point.kind === 'waypoint') policies = config.authorizationPolicies.filter(p => attached(p, point));
-  else policies = config.authorizationPolicies.filter(p => selects(p, point.pod, config.rootNamespace));
+  const index = byNamespace(config);
+  const near = (ns: string | undefined) => [...(index.get(ns ?? '') ?? []), ...(ns === config.rootNamespace ? [] : (index.get(config.rootNamespace) ?? []))];
+  if (point.kind === 'waypoint') policies = near(point.waypoint.metadata.namespace).filter(p => attached(p, point));
+  else policies = near(point.pod.metadata.namespace).filter(p => selects(p, point.pod, config.rootNamespace));
   if (point.kind === 'ztunnel' && point.viaWaypoint) identity = {namespace: point.viaWaypoint.namespace, sa: point.viaWaypoint.serviceAccount, mtls: true};
   if (point.kind !== 'waypoint' && !req.caller.mtls) {
     const ns = point.pod.metadata.namespace;
