@@ -114,6 +114,10 @@ export function direction(before: OutcomeSummary, after: OutcomeSummary): Direct
   const decidedBefore = before.backends.some(x => x.decidedBy && x.decision === 'allow');
   const decidedAfter = after.backends.some(x => x.decidedBy);
   if (b > 0 && decidedBefore && !decidedAfter) return 'opens';
+  // Same backends, weights and decisions: only "a policy decides" changed, towards a policy that allows
+  // it (a new policy that lets this class through): nothing observable changed for the class.
+  const route = (o: OutcomeSummary) => `${o.status ?? 0}|${o.backends.map(x => `${x.namespace}/${x.workload}:${x.weight}:${x.decision}`).join(',')}`;
+  if (route(before) === route(after)) return undefined;
   return 'reroutes';
 }
 
@@ -207,8 +211,8 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
       while (k + 1 < points.length - 1 && inWindow(points[k + 1]!)) k++;
       const run = points.slice(j, k + 1);
       const judged = run.map(q => ({q, d: direction(original.summary, q.summary)}));
-      const worst = judged.find(x => x.d === 'opens') ?? judged.find(x => x.d === 'closes') ?? judged[0]!;
-      windows.push(windowOf(request, worst.d ?? 'reroutes', original.summary, worst.q.summary, points[j]!.state, points[k + 1]!.state));
+      const worst = judged.find(x => x.d === 'opens') ?? judged.find(x => x.d === 'closes') ?? judged.find(x => x.d);
+      if (worst?.d) windows.push(windowOf(request, worst.d, original.summary, worst.q.summary, points[j]!.state, points[k + 1]!.state));
       j = k;
     }
   });

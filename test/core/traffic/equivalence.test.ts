@@ -13,7 +13,7 @@ import {loadInventory, type Inventory} from '../../../source/core/inventory.ts';
 import {planMigration} from '../../../source/core/plan/planner.ts';
 import type {Operation, Plan} from '../../../source/core/plan/types.ts';
 import {applyOperations} from '../../../source/core/traffic/apply.ts';
-import {compare, equivalence, type Change, type EquivalenceReport} from '../../../source/core/traffic/equivalence.ts';
+import {compare, direction, equivalence, type Change, type EquivalenceReport} from '../../../source/core/traffic/equivalence.ts';
 import {currentMode} from '../../../source/core/traffic/mode.ts';
 import {connect} from '../../../source/kube/http-client.ts';
 import {startSimulator} from '../../../source/sim/simulator.ts';
@@ -256,4 +256,19 @@ describe('compare (verify: recorded original against the live cluster)', () => {
     assert.ok(changes.filter(c => c.request.method === 'GET').every(c => c.before.backends.every(b => b.decidedBy === 'shop/get-only#0')));
     assert.deepEqual(compare(before, before, fakeAuthorize, {namespaces: ['shop']}).changes, []);
   });
+});
+
+describe('direction', () => {
+  const s = (...backends: Array<[string, number, string, string?]>) => ({routedBy: [], backends: backends.map(([workload, weight, decision, decidedBy]) => ({workload, namespace: 'shop', weight, decision, ...(decidedBy ? {decidedBy} : {}), path: []}))});
+  const CASES: Array<[string, ReturnType<typeof s>, ReturnType<typeof s>, string | undefined]> = [
+    ['denied → allowed opens', s(['a', 1, 'deny', 'p']), s(['a', 1, 'allow']), 'opens'],
+    ['allowed → denied closes', s(['a', 1, 'allow']), s(['a', 1, 'deny', 'p']), 'closes'],
+    ['half denied → all allowed opens', s(['a', 0.5, 'allow'], ['b', 0.5, 'deny', 'p']), s(['a', 0.5, 'allow'], ['b', 0.5, 'allow']), 'opens'],
+    ['allowed by a policy → allowed by none opens (rule no longer enforced)', s(['a', 1, 'allow', 'p#0']), s(['a', 1, 'allow']), 'opens'],
+    ['allowed by none → allowed by a new policy: nothing', s(['a', 1, 'allow']), s(['a', 1, 'allow', 'q#0']), undefined],
+    ['allowed by one policy → by its copy: nothing', s(['a', 1, 'allow', 'p#0']), s(['a', 1, 'allow', 'p-waypoint#0']), undefined],
+    ['other weights reroute', s(['a', 0.5, 'allow'], ['b', 0.5, 'allow']), s(['a', 0.9, 'allow'], ['b', 0.1, 'allow']), 'reroutes'],
+    ['reaching nothing any more closes', s(['a', 1, 'allow']), s(), 'closes'],
+  ];
+  for (const [name, before, after, expected] of CASES) test(name, () => assert.equal(direction(before, after), expected));
 });
