@@ -5,7 +5,7 @@ import type {Inventory} from '../inventory.ts';
 import type {Operation, Target} from '../plan/types.ts';
 import {decideMode} from './mode.ts';
 import {matchesLabels} from './selectors.ts';
-import {fqdn, World, WORLD_KINDS, workloadOf, type WorldKind} from './world.ts';
+import {fqdn, podKey, World, WORLD_KINDS, workloadOf, type WorldKind} from './world.ts';
 
 /**
  * A plan's operations applied to a model of the cluster, deterministically: create/update/delete/label
@@ -127,12 +127,21 @@ export function applyOperations(inventory: Inventory, operations: Operation[]): 
  * istio `pilot/pkg/model/policyattachment.go`). PeerAuthentication is read by sidecars and ztunnel only.
  * Evaluation records `authz-pods:<ns>` / `authz-waypoint:<ns>` accordingly (`evaluate.ts`).
  */
-export function authzKeys(kind: string, ns: string, objects: Array<KubeObject | null>): string[] {
+export function authzKeys(kind: string, ns: string, objects: Array<KubeObject | null>, world?: World): string[] {
   const keys = new Set<string>();
   for (const o of objects) {
     if (!o) continue;
     const targeted = Boolean(o.spec?.targetRefs?.length || o.spec?.targetRef);
-    keys.add(kind !== 'peerAuthentication' && targeted ? `authz-waypoint:${ns}` : `authz-pods:${ns}`);
+    if (kind !== 'peerAuthentication' && targeted) {
+      keys.add(`authz-waypoint:${ns}`);
+      continue;
+    }
+    const selector = o.spec?.selector?.matchLabels as Record<string, string> | undefined;
+    // A selector policy outside the root namespace reaches only the pods it selects (by their shape);
+    // a namespace-wide or root policy, every pod of the namespace (or of the mesh).
+    if (world && selector && Object.keys(selector).length > 0 && ns !== world.rootNamespace) {
+      for (const pod of world.pods(ns)) if (matchesLabels(selector, pod.metadata.labels)) keys.add(`authz-pod:${ns}|${podKey(pod)}`);
+    } else keys.add(`authz-pods:${ns}`);
   }
   return [...keys];
 }
@@ -166,7 +175,7 @@ export function operationKeys(op: Operation, world?: World): string[] {
     for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) if (before[k] !== after[k] || !op.before || !op.after) keys.add(`nslabel:${op.target.name}:${k}`);
   } else if (kind === 'authorizationPolicy' || kind === 'requestAuthentication' || kind === 'peerAuthentication') {
     keys.add(`${kind}:${ns}/${op.target.name}`);
-    for (const k of authzKeys(kind, ns, [op.before, op.after])) keys.add(k);
+    for (const k of authzKeys(kind, ns, [op.before, op.after], world)) keys.add(k);
   }
   else if (kind && !KINDS[kind].namespaced) keys.add('global');
   else if (kind) {

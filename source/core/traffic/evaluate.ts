@@ -5,7 +5,7 @@ import {currentMode} from './mode.ts';
 import {route, subsetLabels, type RouteDecision} from './routes.ts';
 import type {Backend, EvaluateOptions, Hop, Outcome, RequestClass} from './types.ts';
 import {ingressUsesWaypoint, serviceWaypoint, workloadWaypoint, type Waypoint} from './waypoints.ts';
-import {serviceHost, serviceOfHost, workloadOf, type Incremental, type World, type WorldKind} from './world.ts';
+import {podKey, serviceHost, serviceOfHost, workloadOf, type Incremental, type World, type WorldKind} from './world.ts';
 
 /**
  * One request class through the mesh: who routes it, which workloads it reaches, and what every
@@ -254,16 +254,6 @@ function verdictCache(world: World): VerdictCache {
   return world.memo('verdicts', [...AUTHZ_KINDS, 'gateway', 'service', 'namespace', 'configMap', 'deployment'], () => new VerdictCache(world.rootNamespace));
 }
 
-const podKeys = new WeakMap<KubeObject, string>();
-function podKey(pod: KubeObject): string {
-  let key = podKeys.get(pod);
-  if (key === undefined) {
-    const labels = Object.entries(pod.metadata.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    podKeys.set(pod, (key = `${pod.metadata.namespace}|${pod.spec?.serviceAccountName ?? 'default'}|${JSON.stringify(labels)}`));
-  }
-  return key;
-}
-
 function verdictKey(point: EnforcementPoint, r: AuthzRequest): string {
   const where =
     point.kind === 'waypoint'
@@ -307,6 +297,7 @@ function backendOf(world: World, request: RequestClass, leg: Leg, config: AuthzC
   // What the authorizer may read: selector policies of the pod's namespace and the root (for sidecar and
   // ztunnel), targetRefs policies of the waypoint's and the Service's namespace and the root (`apply.ts` `authzKeys`).
   world.tracker?.add(`authz-pods:${ns}`);
+  world.tracker?.add(`authz-pod:${ns}|${podKey(leg.pod)}`);
   world.tracker?.add(`authz-pods:${config.rootNamespace}`);
   if (leg.waypoint) {
     world.tracker?.add(`authz-waypoint:${leg.waypoint.waypoint.namespace}`);

@@ -529,7 +529,6 @@ function decide(world: World, input: RouteInput): RouteDecision {
   const lists = routeListsFor(world, input);
   if (lists.length === 0) return {by: null, destinations: [{host: input.host, port: input.port, weight: 1}]};
   for (const list of lists) {
-    if (list.kind === 'VirtualService') world.tracker?.add(`virtualService:${list.namespace}`);
     const hit = firstMatch(world, list.entries, input);
     if (!hit) continue;
     if (hit.status !== undefined) return {by: hit.source, destinations: [], status: hit.status};

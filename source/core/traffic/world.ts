@@ -248,6 +248,17 @@ function livePods(pods: KubeObject[]): KubeObject[] {
   return live;
 }
 
+const podKeys = new WeakMap<KubeObject, string>();
+/** A pod as selectors see it: namespace, ServiceAccount, labels. */
+export function podKey(pod: KubeObject): string {
+  let key = podKeys.get(pod);
+  if (key === undefined) {
+    const labels = Object.entries(pod.metadata.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    podKeys.set(pod, (key = `${pod.metadata.namespace}|${pod.spec?.serviceAccountName ?? 'default'}|${JSON.stringify(labels)}`));
+  }
+  return key;
+}
+
 export function keyOf(object: {metadata: {namespace?: string; name: string}}): string {
   return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }

@@ -272,3 +272,26 @@ describe('direction', () => {
   ];
   for (const [name, before, after, expected] of CASES) test(name, () => assert.equal(direction(before, after), expected));
 });
+
+describe('equivalence on the bench generator (3 namespaces)', () => {
+  test('reuse gives the same report as evaluating every class after every operation', async () => {
+    const {generateLargeCluster} = await import('../../../scripts/bench/large-cluster.ts');
+    const {KINDS} = await import('../../../source/kube/kinds.ts');
+    const inventory: Inventory = {objects: {}, unreadable: {}};
+    for (const d of generateLargeCluster({namespaces: 3, podsPerNamespace: 6, virtualServicesPerNamespace: 2, authorizationPoliciesPerNamespace: 2})) {
+      const o = d.object as KubeObject;
+      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+      const kind = (Object.keys(KINDS) as Array<keyof typeof KINDS>).find(k => KINDS[k].kind === o.kind && KINDS[k].group === group);
+      if (kind) (inventory.objects[kind] ??= []).push({...o, metadata: {creationTimestamp: '2025-01-01T00:00:00Z', ...o.metadata}});
+    }
+    inventory.objects.namespace!.push({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'istio-system'}});
+    const namespaces = inventory.objects.namespace!.map(n => n.metadata.name).filter(n => n.startsWith('team-'));
+    const plan = planMigration(inventory, {context: 'b', server: 'https://x', kubernetesVersion: 'v1.32.4'}, namespaces).plan;
+    const reused = equivalence(inventory, plan, fakeAuthorize);
+    const full = equivalence(inventory, plan, fakeAuthorize, {reuse: false});
+    assert.ok(reused.final.length > 0);
+    assert.deepEqual(reused.final, full.final);
+    assert.deepEqual(reused.windows, full.windows);
+    assert.ok(reused.evaluations * 5 < full.evaluations, `${reused.evaluations} vs ${full.evaluations}`);
+  });
+});
