@@ -149,7 +149,8 @@ export function authzKeys(kind: string, ns: string, objects: Array<KubeObject | 
 /**
  * What an operation can change, as dependency keys (`World.tracker`): `<kind>:<namespace>` for the
  * bucket it writes (`namespace:<name>` for a Namespace, `pod:<namespace>` for a restart), `host:<fqdn>`
- * for route objects binding a host (`host:*` for wildcard hosts), `gw:<ns/name>` for VirtualServices bound
+ * for route objects binding a host (`host:*` for wildcard hosts), `dr:<fqdn>` for DestinationRules (their
+ * subsets), `gw:<ns/name>` for VirtualServices bound
  * to an ingress Gateway, `global` for cluster-scoped kinds.
  */
 export function operationKeys(op: Operation, world?: World): string[] {
@@ -192,7 +193,7 @@ export function operationKeys(op: Operation, world?: World): string[] {
       for (const g of (object.spec?.gateways ?? []) as string[]) if (g !== 'mesh') keys.add(`gw:${g.includes('/') ? g : `${ns}/${g}`}`);
       // A delegate has no hosts; whoever delegates to it read its namespace.
     }
-    if (kind === 'destinationRule' && object.spec?.host) keys.add(`host:${fqdn(object.spec.host, ns)}`);
+    if (kind === 'destinationRule' && object.spec?.host) keys.add(`dr:${fqdn(object.spec.host, ns)}`);
     if (kind === 'httpRoute') {
       for (const p of (object.spec?.parentRefs ?? []) as Array<{kind?: string; name: string; namespace?: string}>) {
         if (p.kind === 'Service') keys.add(`host:${p.name}.${p.namespace ?? ns}.svc.cluster.local`);

@@ -555,7 +555,7 @@ function normalise(dests: Array<{host: string; subset?: string; port?: number; w
 
 /** The DestinationRule subset labels for a host (istio/api `destination_rule.proto` `Subset.labels`). */
 export function subsetLabels(world: World, host: string, subset: string, fromNamespace: string): Record<string, string> | undefined {
-  world.tracker?.add(`host:${host}`);
+  world.tracker?.add(`dr:${host}`);
   const rules = world.memo('drIndex', ['destinationRule'], () => new DrIndex(world));
   // The client's namespace first, then the host's (istio `pilot/pkg/model/push_context.go` `destinationRule` lookup order).
   const candidates = rules.lookup(host).sort((a, b) => Number(b.metadata.namespace === fromNamespace) - Number(a.metadata.namespace === fromNamespace));
