@@ -530,17 +530,17 @@ describe('routes and DestinationRules', () => {
     assert.ok(order.indexOf(update.id) > order.indexOf('traffic/cleanup/delete/virtualservice/reviews'));
   });
 
-  test('a DestinationRule whose subsets a VirtualService elsewhere still uses is not cleaned up', () => {
-    opFor(scenarioPlan.plan, 'store', 'policies', 'create', 'HTTPRoute', 'catalog');
-    opFor(scenarioPlan.plan, 'store', 'cleanup', 'delete', 'VirtualService', 'catalog');
-    assert.deepEqual(touching(scenarioPlan.plan, 'DestinationRule', 'store', 'catalog'), [], 'storefront/catalog-canary routes to subset v2');
+  test('two mesh VirtualServices for one host (store/catalog and storefront/catalog-canary) block the plan: sidecars apply only the oldest, HTTPRoutes would merge both', () => {
+    const [shared, ...more] = findingsOf(scenarioPlan.plan, FINDINGS.routesShareHost);
+    assert.equal(more.length, 0);
+    assert.equal(shared!.severity, 'blocker');
+    assert.deepEqual(shared!.resource, {apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace: 'store', name: 'catalog'});
+    assert.match(shared!.message, /VirtualService store\/catalog and VirtualService storefront\/catalog-canary route mesh traffic for the same host; sidecars apply only the oldest/);
+    // Nothing of either is converted or deleted, and the DestinationRule they route to stays.
+    assert.deepEqual(touching(scenarioPlan.plan, 'HTTPRoute', 'store', 'catalog'), []);
+    assert.deepEqual(touching(scenarioPlan.plan, 'VirtualService', 'store', 'catalog'), []);
+    assert.deepEqual(touching(scenarioPlan.plan, 'DestinationRule', 'store', 'catalog'), []);
     assert.deepEqual(touching(scenarioPlan.plan, 'VirtualService', 'storefront', 'catalog-canary'), []);
-    // Planned together, storefront's VirtualService for another namespace's host stays (reported), and so
-    // does the DestinationRule it needs.
-    const both = planMigration(scenarios, CLUSTER, ['store', 'storefront']).plan;
-    assert.deepEqual(findingsOf(both, FINDINGS.routeKept).map(f => `${f.resource.namespace}/${f.resource.name}`), ['storefront/catalog-canary']);
-    assert.deepEqual(touching(both, 'VirtualService', 'storefront', 'catalog-canary'), []);
-    assert.deepEqual(touching(both, 'DestinationRule', 'store', 'catalog'), []);
   });
 
   test('an untranslatable VirtualService (fault injection) is kept and reported; its DestinationRule stays', () => {

@@ -1,9 +1,10 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {auditContext} from '../audit/audit.ts';
 import {FINDINGS} from '../audit/catalogue.ts';
+import {makeFinding} from '../audit/finding.ts';
 import {attachmentOf, hasWaypointClassPolicy} from '../authorization.ts';
 import {isFinished} from '../dataplane.ts';
-import {buildContext, selects, selectsApplicationPods} from '../audit/context.ts';
+import {buildContext, describe, refOf, selects, selectsApplicationPods} from '../audit/context.ts';
 import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
 import {parseServiceHost} from '../routes/translatability.ts';
@@ -62,6 +63,18 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     rulesByHost.set(key, [...(rulesByHost.get(key) ?? []), rule]);
   }
   const destinationRulesFor = (namespace: string, name: string) => rulesByHost.get(`${namespace}/${name}`) ?? [];
+  // Mesh VirtualServices by the Service host they route, cluster-wide (a VirtualService may route another
+  // namespace's Service).
+  const hostsOf = (vs: KubeObject): string[] =>
+    (Array.isArray(vs.spec?.hosts) ? (vs.spec.hosts as unknown[]) : []).flatMap(h => {
+      const host = typeof h === 'string' ? parseServiceHost(h, vs.metadata.namespace ?? 'default') : undefined;
+      return host ? [`${host.namespace}/${host.name}`] : [];
+    });
+  const meshRoutesByHost = new Map<string, KubeObject[]>();
+  for (const vs of ctx.items('virtualService')) {
+    if (!routeAnalysis(vs).mesh) continue;
+    for (const host of new Set(hostsOf(vs))) meshRoutesByHost.set(host, [...(meshRoutesByHost.get(host) ?? []), vs]);
+  }
 
   // Root-namespace policies apply in every namespace: without a selector to every workload, with one to
   // the pods it selects.
@@ -81,7 +94,24 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         ops.push(operation(name, 'waypoint', 'create', targetOf(gateway), null, gateway, 'a waypoint enforces the L7 policies and routes of this namespace'));
       }
       const meshRoutes = ctx.inNamespace('virtualService', name).filter(vs => routeAnalysis(vs).mesh);
-      const routing = planRouting({namespace: name, virtualServices: meshRoutes, destinationRulesFor, services: serviceLookup});
+      // Sidecars apply one VirtualService per host (the oldest); HTTPRoutes for one Service are merged and
+      // re-sorted, so rules that were dead would go live. Such a host is not converted: a blocker says which.
+      for (const vs of meshRoutes) {
+        const rivals = [...new Set(hostsOf(vs).flatMap(h => meshRoutesByHost.get(h) ?? []))].filter(o => o !== vs);
+        if (rivals.length === 0) continue;
+        const all = [vs, ...rivals].sort(byAge);
+        findings.push(
+          makeFinding(FINDINGS.routesShareHost, {
+            message: `${describe(vs)} and ${rivals.map(describe).join(', ')} route mesh traffic for the same host; sidecars apply only the oldest (${describe(all[0]!)}) and ignore the rest, while HTTPRoutes for one Service would all be merged`,
+            remedy: `merge them into one VirtualService (or delete the ones sidecars ignore), then plan again`,
+            namespaces: [name],
+            resource: refOf(vs),
+            scope: 'namespace',
+          }),
+        );
+      }
+      const shared = new Set(meshRoutes.filter(vs => hostsOf(vs).some(h => (meshRoutesByHost.get(h)?.length ?? 0) > 1)));
+      const routing = planRouting({namespace: name, virtualServices: meshRoutes.filter(vs => !shared.has(vs)), destinationRulesFor, services: serviceLookup});
       // The version Services the routes need are Services of these pods too: a call to reviews-v1 goes
       // through the waypoint like a call to reviews, so a copy attached to reviews alone would leave it unchecked.
       const versionServices = routing.operations.filter(o => o.action === 'create' && o.target.kind === 'Service').map(o => o.after!);
@@ -150,6 +180,12 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     refused,
     audit,
   };
+}
+
+/** Oldest first, as istiod orders VirtualServices for one host (then by namespace and name). */
+function byAge(a: KubeObject, b: KubeObject): number {
+  const at = (o: KubeObject) => o.metadata.creationTimestamp ?? '';
+  return byCodeUnits(at(a), at(b)) || byCodeUnits(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`);
 }
 
 /**

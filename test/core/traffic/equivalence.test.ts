@@ -204,11 +204,11 @@ describe('equivalence: the demo bookinfo plan', () => {
     }
   });
 
-  test('ambient callers through the waypoint to pods still on sidecars: the sidecar sees the waypoint identity', () => {
+  test('ambient callers through the waypoint to pods still on sidecars are let through: until the clean-up the original allows the waypoint it sees as the caller', () => {
     const closes = report.windows.filter(c => toReviews(c) && c.direction === 'closes' && c.request.method === 'GET' && c.request.source.mode === 'ambient');
-    assert.ok(closes.length > 0);
-    assert.ok(closes.every(w => w.operations[0] === 'bookinfo/use-waypoint/label/namespace/bookinfo'));
-    assert.ok(closes.every(w => w.after.backends.some(b => b.decision === 'deny' && b.path.join('>') === 'waypoint>destination-sidecar')));
+    assert.deepEqual(closes.map(c => c.classId), []);
+    const update = plan.operations.find(o => o.action === 'update' && o.target.name === 'reviews-viewer');
+    assert.ok(update, 'the plan lets the waypoint through reviews-viewer');
   });
 
   test('reusing work across prefixes gives the same answer as evaluating everything every time', () => {
@@ -219,22 +219,11 @@ describe('equivalence: the demo bookinfo plan', () => {
     assert.deepEqual(report.windows, full.windows);
   });
 
-  test('a version Service the plan creates is judged against reviews for the same pods: it passes the waypoint with no policy', () => {
+  test('a version Service the plan creates is judged against reviews for the same pods, and the waypoint copy covers it: nothing opens for ambient callers', () => {
     const versions = [...report.final, ...report.windows].filter(c => c.request.destination.kind === 'service' && /^reviews-v\d$/.test(c.request.destination.name));
     assert.ok(versions.every(c => c.newTarget === true && c.baseline === 'Service bookinfo/reviews'));
-    const opens = report.final.filter(c => c.newTarget && c.direction === 'opens' && c.request.source.mode === 'ambient' && c.request.method === 'POST');
-    assert.ok(opens.length > 0, 'POST to reviews-v1 from an ambient caller was denied by reviews-viewer, and is allowed after');
-    for (const c of opens) {
-      assert.ok(c.before.backends.every(b => b.decision === 'deny'));
-      assert.ok(c.after.backends.every(b => b.decision === 'allow' && b.path.includes('waypoint')));
-    }
-    // GET from productpage is still allowed, but no policy decides it any more: reviews-viewer is no longer
-    // enforced for it (the copy targets Service reviews only) …
-    const get = report.final.filter(c => c.newTarget && c.request.method === 'GET' && c.request.source.serviceAccount === 'bookinfo-productpage' && c.request.source.mode === 'ambient');
-    assert.ok(get.length > 0 && get.every(c => c.direction === 'opens' && c.before.backends.every(b => b.decidedBy === 'bookinfo/reviews-viewer#0') && c.after.backends.every(b => !b.decidedBy)));
-    // … whereas through Service reviews the waypoint copy decides it: no change.
-    assert.equal(report.final.filter(c => toReviews(c) && c.request.method === 'GET' && c.request.source.serviceAccount === 'bookinfo-productpage' && c.request.source.mode === 'ambient' && c.direction === 'opens').length, 0);
-    assert.ok(report.final.filter(toReviews).every(c => c.newTarget === undefined));
+    const opens = report.final.filter(c => c.newTarget && c.direction === 'opens' && c.request.source.mode === 'ambient');
+    assert.deepEqual(opens.map(c => c.classId), [], 'POST to reviews-v1 from an ambient caller is denied at the waypoint, as reviews-viewer denied it');
   });
 
   test('the class set grows with configuration, not pods', () => {
