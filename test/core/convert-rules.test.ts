@@ -186,7 +186,16 @@ test('redirect: RequestRedirect without backendRefs; 301 written when the Virtua
   });
   assert.deepEqual(paths(c.warnings), ['spec.http[0].match[0].uri.prefix', 'spec.http[0].redirect.prefixRewrite']);
   const full = convert(vs({http: [{match: [{uri: {exact: '/a'}}], redirect: {uri: '/b', redirectCode: 308}}, {route: [to()]}]}));
-  assert.deepEqual(rules(full)[0].filters[0].requestRedirect, {path: {type: 'ReplaceFullPath', replaceFullPath: '/b'}, statusCode: 308});
+  assert.deepEqual(rules(full)[0].filters[0].requestRedirect, {path: {type: 'ReplaceFullPath', replaceFullPath: '/b'}, port: 80, statusCode: 308});
+});
+
+test('redirect without a port: the VirtualService goes to the protocol default port, so the HTTPRoute says port 80 (istiod reads a portless one as the request port)', () => {
+  const noPort = rules(convert(vs({http: [{match: [{uri: {exact: '/a'}}], redirect: {uri: '/b', authority: 'new.example.com', redirectCode: 301}}, {route: [to()]}]})))[0].filters[0].requestRedirect;
+  assert.deepEqual(noPort, {hostname: 'new.example.com', path: {type: 'ReplaceFullPath', replaceFullPath: '/b'}, port: 80, statusCode: 301});
+  const withScheme = rules(convert(vs({http: [{match: [{uri: {exact: '/a'}}], redirect: {uri: '/b', scheme: 'https', redirectCode: 301}}, {route: [to()]}]})))[0].filters[0].requestRedirect;
+  assert.equal(withScheme.port, undefined, 'with a scheme both take the scheme default');
+  const requestPort = rules(convert(vs({http: [{match: [{uri: {exact: '/a'}}], redirect: {uri: '/b', derivePort: 'FROM_REQUEST_PORT', redirectCode: 301}}, {route: [to()]}]})))[0].filters[0].requestRedirect;
+  assert.equal(requestPort.port, undefined, 'FROM_REQUEST_PORT is what a portless HTTPRoute redirect does');
 });
 
 test('redirect: with a route or a rewrite too, or with an unsupported code, is untranslatable; so is a directResponse with a route', () => {

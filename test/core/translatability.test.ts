@@ -182,8 +182,8 @@ test('a redirect without redirectCode warns: 301 in a VirtualService, 302 in HTT
   assert.deepEqual(warnings(redirect({redirectCode: 301})), []);
 });
 
-test('redirect.derivePort: FROM_PROTOCOL_DEFAULT needs a scheme, FROM_REQUEST_PORT must not have one', () => {
-  assert.deepEqual(untranslatable(redirect({redirectCode: 301, derivePort: 'FROM_PROTOCOL_DEFAULT'})), ['spec.http[0].redirect.derivePort']);
+test('redirect.derivePort: FROM_REQUEST_PORT must not have a scheme; FROM_PROTOCOL_DEFAULT converts with or without one', () => {
+  assert.deepEqual(untranslatable(redirect({redirectCode: 301, derivePort: 'FROM_PROTOCOL_DEFAULT'})), []);
   assert.deepEqual(untranslatable(redirect({redirectCode: 301, scheme: 'https', derivePort: 'FROM_PROTOCOL_DEFAULT'})), []);
   assert.deepEqual(untranslatable(redirect({redirectCode: 301, scheme: 'https', derivePort: 'FROM_REQUEST_PORT'})), ['spec.http[0].redirect.derivePort']);
   assert.deepEqual(untranslatable(redirect({redirectCode: 301, derivePort: 'FROM_REQUEST_PORT'})), []);
@@ -277,6 +277,15 @@ test('prefix / before exact /login: HTTPRoute precedence would let /login win, s
     ],
   });
   assert.deepEqual(warnings(r), ['spec.http[1].match[0]']);
+});
+
+test('prefix ranks trim one trailing slash, as istiod does: /api before /api/ keeps its order (equal length); /api/ before /api/v1 is still flagged', () => {
+  const v1 = [{destination: {host: 'reviews', subset: 'v1'}}];
+  const v2 = [{destination: {host: 'reviews', subset: 'v2'}}];
+  const same = warnings(vs({http: [{match: [{uri: {prefix: '/api'}}], route: v1}, {match: [{uri: {prefix: '/api/'}}], route: v2}]})).filter(w => w.endsWith('match[0]'));
+  assert.deepEqual(same, [], '/api and /api/ rank the same: the first stays first, as in the VirtualService');
+  const longer = warnings(vs({http: [{match: [{uri: {prefix: '/api/'}}], route: v1}, {match: [{uri: {prefix: '/api/v1'}}], route: v2}]}));
+  assert.ok(longer.includes('spec.http[1].match[0]'), longer.join(', '));
 });
 
 test('rule order twins: exact first, disjoint header values, or the same action give no ordering warning', () => {

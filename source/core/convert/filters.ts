@@ -72,9 +72,9 @@ export function rewriteFilter(rewrite: unknown, kind: PathKind, p: string, probl
 /**
  * RequestRedirect from `redirect`. The VirtualService default code is 301 while HTTPRoute's is 302, so
  * the code is always written. `prefixRewrite` is ReplacePrefixMatch on a prefix match and the whole path
- * otherwise, as for rewrites. derivePort needs no field: without a port HTTPRoute keeps the request port,
- * or takes the scheme's default when a scheme is set (the combinations that differ are reported by
- * analyzeVirtualService).
+ * otherwise, as for rewrites. Without a port, HTTPRoute keeps the request port, or takes the scheme's default
+ * when a scheme is set; the VirtualService's default is the protocol's port, so that case gets port 80 (the
+ * combination that still differs, FROM_REQUEST_PORT with a scheme, is reported by analyzeVirtualService).
  */
 export function redirectFilter(redirect: unknown, kind: PathKind, p: string, problems: Problems): Filter {
   const r = isObject(redirect) ? redirect : {};
@@ -92,6 +92,12 @@ export function redirectFilter(redirect: unknown, kind: PathKind, p: string, pro
   if (typeof r.port === 'number') {
     if (r.port >= 1 && r.port <= 65535) out.port = r.port;
     else problems.untranslatableAt(`${p}.port`, 'HTTPRoute redirect ports are 1 to 65535.');
+  } else if (out.scheme === undefined && r.derivePort !== 'FROM_REQUEST_PORT') {
+    // A VirtualService redirect without a port takes the protocol's default port (derivePort defaults to
+    // FROM_PROTOCOL_DEFAULT), whereas istiod turns an HTTPRoute redirect without port or scheme into
+    // FROM_REQUEST_PORT (istio/istio pilot/pkg/config/kube/gateway/conversion.go, createRedirectFilter). Mesh
+    // HTTP routes see plain http, so the VirtualService's Location goes to port 80: say so explicitly.
+    out.port = 80;
   }
   out.statusCode = typeof r.redirectCode === 'number' ? r.redirectCode : 301;
   return {type: 'RequestRedirect', requestRedirect: out};

@@ -58,7 +58,6 @@ const REASONS = {
   externalHost: 'Not a Kubernetes Service name (short name or name.namespace.svc.<domain>): it needs a ServiceEntry parentRef or backendRef written by hand.',
   redirectScheme: 'HTTPRoute RequestRedirect only accepts the schemes http and https.',
   redirectCode: 'HTTPRoute RequestRedirect only accepts the status codes 301, 302, 303, 307 and 308.',
-  deriveProtocolDefault: "FROM_PROTOCOL_DEFAULT picks 80/443 from the request's protocol, but without a scheme an HTTPRoute redirect keeps the listener port.",
   deriveRequestPort: "FROM_REQUEST_PORT keeps the request port, but with a scheme set an HTTPRoute redirect switches to the scheme's well-known port.",
   prefixMatch: 'PathPrefix is segment-aware (/api no longer matches /apiv2, a trailing / is ignored) while a VirtualService prefix is a raw string prefix; use RegularExpression ^<prefix>.* if that matters.',
   prefixToRegex: 'HTTPRoute has no prefix match here: it becomes a RegularExpression ^<escaped prefix>.* match.',
@@ -199,9 +198,8 @@ function analyzeRedirect(a: Collector, redirect: any, p: string): void {
   // Without a port, HTTPRoute uses the scheme's well-known port when a scheme is set, the listener (request) port otherwise.
   const derive = redirect.derivePort;
   const hasScheme = redirect.scheme !== undefined;
-  if (derive === 'FROM_PROTOCOL_DEFAULT' && !hasScheme) {
-    a.untranslatable(`${p}.derivePort`, REASONS.deriveProtocolDefault);
-  } else if (derive === 'FROM_REQUEST_PORT' && hasScheme) {
+  // FROM_PROTOCOL_DEFAULT without a scheme (explicit or by default) converts with port 80 (filters.ts).
+  if (derive === 'FROM_REQUEST_PORT' && hasScheme) {
     a.untranslatable(`${p}.derivePort`, REASONS.deriveRequestPort);
   }
   if (redirect.prefixRewrite !== undefined) a.warn(`${p}.prefixRewrite`, REASONS.replacePrefix);
@@ -286,7 +284,10 @@ function shapeOf(m: any): MatchShape {
 
 /** Gateway API precedence (Exact, longest PathPrefix, method, more headers, more query params); Istio puts regex last. */
 function precedenceKey(s: MatchShape): number[] {
-  return [{exact: 0, prefix: 1, regex: 2}[s.kind], -s.value.length, s.method ? 0 : 1, -Object.keys(s.headers).length, -Object.keys(s.query).length];
+  // istiod drops one trailing `/` of a PathPrefix (but not of `/` itself) before it ranks by length
+  // (istio/istio pilot/pkg/config/kube/gateway/conversion.go, createURIMatch and the route sort).
+  const length = s.kind === 'prefix' && s.value !== '/' ? s.value.replace(/\/$/, '').length : s.value.length;
+  return [{exact: 0, prefix: 1, regex: 2}[s.kind], -length, s.method ? 0 : 1, -Object.keys(s.headers).length, -Object.keys(s.query).length];
 }
 
 function ranksBefore(a: MatchShape, b: MatchShape): boolean {
