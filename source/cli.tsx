@@ -61,8 +61,9 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('-n, --namespace <list>', 'namespaces to plan, comma-separated', parseNamespaces)
     .option('--json', 'print the plan as JSON')
     .option('--out <dir>', 'also write every created or changed object as YAML, plus plan.json, for GitOps')
-    .action(async (options: {namespace: string[]; json?: boolean; out?: string}, command: Command) => {
-      exitCode = await runPlan({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), namespaces: options.namespace, json: options.json, out: options.out});
+    .option('--force', 'with --out: write into a directory that already holds other files')
+    .action(async (options: {namespace: string[]; json?: boolean; out?: string; force?: boolean}, command: Command) => {
+      exitCode = await runPlan({...checkClusterFlags(command.optsWithGlobals() as GlobalFlags), namespaces: options.namespace, json: options.json, out: options.out, force: options.force});
     });
 
   program

@@ -2,10 +2,12 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {KubeClient} from '../kube/client.ts';
-import {connect} from '../kube/http-client.ts';
+import {connect, type ConnectOptions} from '../kube/http-client.ts';
 import {SeedError} from '../sim/seed.ts';
 import {DEMO_FIXTURES} from '../sim/seed.ts';
 import {startSimulator, type Simulator} from '../sim/simulator.ts';
+import {UserFacingError} from './errors.ts';
+import {checkWorkdir, describeWriteError} from './workdir.ts';
 
 /** The cluster flags every command understands. */
 export interface ClusterFlags {
@@ -19,8 +21,7 @@ export interface ClusterFlags {
 
 export const DEMO_CLUSTER_FILE = 'demo-cluster.json';
 
-/** A problem with what the user asked for, reported as one line with exit code 1. */
-export class UserFacingError extends Error {}
+export {UserFacingError} from './errors.ts';
 
 export interface ClusterConnection {
   client: KubeClient;
@@ -35,8 +36,10 @@ export const DEMO_CONTEXT = 'ambient-migrate-demo';
  * `--demo` and `--cluster-from` start an embedded simulated API server and connect to it through a
  * kubeconfig, exactly as to any cluster; otherwise the user's kubeconfig is used.
  */
-export async function openCluster(flags: ClusterFlags, options: {controllerDelayMs?: number} = {}): Promise<ClusterConnection> {
+export async function openCluster(flags: ClusterFlags, options: {controllerDelayMs?: number; connect?: Partial<ConnectOptions>} = {}): Promise<ClusterConnection> {
   if (flags.demo || flags.clusterFrom) {
+    // The demo cluster is kept in the workdir: a workdir that cannot be one is refused before anything starts.
+    if (flags.demo && flags.workdir) checkWorkdir(flags.workdir);
     let simulator: Simulator;
     try {
       simulator = await startSimulator({
@@ -46,21 +49,30 @@ export async function openCluster(flags: ClusterFlags, options: {controllerDelay
       });
     } catch (error) {
       if (error instanceof SeedError) throw new UserFacingError(`cannot build the cluster from ${flags.clusterFrom ?? 'the demo fixtures'}: ${error.message}`);
+      if (flags.demo && flags.workdir && (error as NodeJS.ErrnoException).code) {
+        throw describeWriteError(error, `the demo cluster in ${path.join(flags.workdir, DEMO_CLUSTER_FILE)}`, 'run the command again');
+      }
       throw error;
     }
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-'));
-    const context = flags.demo ? DEMO_CONTEXT : 'ambient-migrate-cluster-from';
-    const kubeconfig = simulator.writeKubeconfig(path.join(dir, 'kubeconfig'), context);
-    const client = connect({kubeconfig, context});
-    return {
-      client,
-      simulator,
-      close: async () => {
+    let dir: string | undefined;
+    const close = async () => {
+      try {
         await simulator.close();
-        rmSync(dir, {recursive: true, force: true});
-      },
+      } finally {
+        if (dir) rmSync(dir, {recursive: true, force: true});
+      }
     };
+    try {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-'));
+      const context = flags.demo ? DEMO_CONTEXT : 'ambient-migrate-cluster-from';
+      const kubeconfig = simulator.writeKubeconfig(path.join(dir, 'kubeconfig'), context);
+      const client = connect({kubeconfig, context, ...options.connect});
+      return {client, simulator, close};
+    } catch (error) {
+      await close().catch(() => {});
+      throw error;
+    }
   }
-  const client = connect({kubeconfig: flags.kubeconfig, context: flags.context});
+  const client = connect({kubeconfig: flags.kubeconfig, context: flags.context, ...options.connect});
   return {client, close: async () => {}};
 }

@@ -3,7 +3,7 @@ import type {StateDocument} from '../core/state/state.ts';
 import {KINDS} from '../kube/kinds.ts';
 import {openCluster, type ClusterConnection, type ClusterFlags} from './cluster-source.ts';
 import {acquireLock, loadState, removeStaleTempFiles, saveState} from './state-store.ts';
-import {ensureWorkdir} from './workdir.ts';
+import {checkWorkdir, ensureWorkdir} from './workdir.ts';
 
 export interface SessionFlags extends ClusterFlags {
   workdir: string;
@@ -27,6 +27,8 @@ export async function openMigrationSession(
   notify: (message: string) => void,
   options: {lock?: boolean; controllerDelayMs?: number} = {},
 ): Promise<MigrationSession> {
+  // A workdir that cannot be one is refused before the cluster is contacted or anything is written.
+  checkWorkdir(flags.workdir);
   const connection = await openCluster(flags, {controllerDelayMs: options.controllerDelayMs});
   let release: () => void = () => {};
   try {

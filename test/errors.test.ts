@@ -1,0 +1,105 @@
+/**
+ * Issue 14: every failure tells the truth. Each `describe` is one item of the issue, driven through the
+ * real binary as a user would meet it: the exit code the README documents, one or two lines on stderr
+ * that say what happened and what to do, never "unexpected error" or a stack trace, and nothing changed
+ * that the tool does not own.
+ */
+import assert from 'node:assert/strict';
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {after, describe, test} from 'node:test';
+import {EXIT} from '../source/cli.tsx';
+import {tempDir} from './helpers/cluster.ts';
+import {runCli, type CliResult} from './helpers/migration.ts';
+
+const tmp = tempDir('ambient-migrate-errors-');
+after(() => tmp.cleanup());
+
+/** The lines of stderr that start a message (indented lines continue the one above). */
+export function messageLines(stderr: string): string[] {
+  return stderr.split('\n').filter(line => line.trim() !== '' && !/^\s/.test(line));
+}
+
+/** Exit code as documented, one or two lines naming the problem, no stack trace, no "unexpected error". */
+export function assertClearError(result: CliResult, code: number, pattern: RegExp): void {
+  const all = `exit ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  assert.equal(result.code, code, all);
+  assert.doesNotMatch(result.stderr, /unexpected error/i, all);
+  assert.doesNotMatch(result.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, `no stack trace\n${all}`);
+  const lines = messageLines(result.stderr);
+  assert.ok(lines.length >= 1 && lines.length <= 2, `one or two lines on stderr\n${all}`);
+  assert.match(result.stderr, pattern, all);
+}
+
+function userFile(name: string, content = 'my notes\n', mode = 0o644): {file: string; unchanged(): void} {
+  const file = tmp.file(name);
+  writeFileSync(file, content);
+  chmodSync(file, mode);
+  return {
+    file,
+    unchanged: () => {
+      assert.equal(readFileSync(file, 'utf8'), content, `${file} keeps its content`);
+      assert.equal(statSync(file).mode & 0o777, mode, `${file} keeps its mode`);
+    },
+  };
+}
+
+describe('item 5: every exit path closes the embedded simulator', () => {
+  for (const args of [['status', '--demo'], ['audit', '--demo'], ['backup', '--demo'], ['apply', '-n', 'bookinfo', '--yes', '--demo']]) {
+    test(`${args.join(' ')} with a workdir that is a file exits with a clear error`, async () => {
+      const {file, unchanged} = userFile(`workdir-file-${args[0]}`);
+      const result = await runCli([...args, '--workdir', file], {timeoutMs: 60_000});
+      assert.equal(result.signal, null, 'exits by itself, not killed at the deadline');
+      assertClearError(result, EXIT.error, /--workdir .* is a file, not a directory/);
+      unchanged();
+    });
+  }
+
+  test('sim --kubeconfig-out naming a directory exits with a clear error', async () => {
+    const dir = tmp.file('kubeconfig-dir');
+    mkdirSync(dir);
+    const result = await runCli(['sim', '--kubeconfig-out', dir], {timeoutMs: 60_000});
+    assert.equal(result.signal, null);
+    assertClearError(result, EXIT.error, /--kubeconfig-out .* is a directory/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+});
+
+describe('item 13: a --workdir that is not a directory is never changed', () => {
+  test('backup refuses a regular file before anything, and leaves its mode alone', async () => {
+    const {file, unchanged} = userFile('notes.txt', 'do not chmod me\n', 0o644);
+    const result = await runCli(['backup', '--demo', '--workdir', file]);
+    assertClearError(result, EXIT.error, /--workdir .*notes\.txt is a file, not a directory/);
+    unchanged();
+  });
+
+  test('a workdir under a file is refused too', async () => {
+    const {file, unchanged} = userFile('parent.txt');
+    const result = await runCli(['backup', '--demo', '--workdir', path.join(file, 'sub')]);
+    assertClearError(result, EXIT.error, /cannot be created: .*parent\.txt is a file/);
+    unchanged();
+  });
+});
+
+describe('item 14: plan --out checks its target first', () => {
+  test('--out naming a file is refused before the plan is printed', async () => {
+    const {file, unchanged} = userFile('plan-out.txt');
+    const result = await runCli(['plan', '-n', 'bookinfo', '--demo', '--workdir', tmp.file('w14a'), '--out', file]);
+    assertClearError(result, EXIT.error, /--out .* is a file, not a directory/);
+    assert.equal(result.stdout, '', 'no plan printed before the refusal');
+    unchanged();
+  });
+
+  test('--out over a directory with other files is refused unless --force', async () => {
+    const dir = tmp.file('gitops');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'plan.json'), '{"mine": true}\n');
+    const refused = await runCli(['plan', '-n', 'bookinfo', '--demo', '--workdir', tmp.file('w14b'), '--out', dir]);
+    assertClearError(refused, EXIT.error, /--out .* is not empty.*--force/);
+    assert.equal(readFileSync(path.join(dir, 'plan.json'), 'utf8'), '{"mine": true}\n', 'plan.json not overwritten');
+
+    const forced = await runCli(['plan', '-n', 'bookinfo', '--demo', '--workdir', tmp.file('w14b'), '--out', dir, '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(readFileSync(path.join(dir, 'plan.json'), 'utf8'), /"operations"/);
+  });
+});
