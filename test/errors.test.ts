@@ -10,7 +10,9 @@ import path from 'node:path';
 import {after, describe, test} from 'node:test';
 import {EXIT} from '../source/cli.tsx';
 import {tempDir} from './helpers/cluster.ts';
-import {runCli, type CliResult} from './helpers/migration.ts';
+import {BOOKINFO_OPERATIONS, migrationCase, NS, runCli, startCli, type CliResult, type MigrationCase} from './helpers/migration.ts';
+import {spawnSync} from 'node:child_process';
+import {closeSync, openSync, rmSync, writeSync} from 'node:fs';
 
 const tmp = tempDir('ambient-migrate-errors-');
 after(() => tmp.cleanup());
@@ -101,5 +103,105 @@ describe('item 14: plan --out checks its target first', () => {
     const forced = await runCli(['plan', '-n', 'bookinfo', '--demo', '--workdir', tmp.file('w14b'), '--out', dir, '--force']);
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(readFileSync(path.join(dir, 'plan.json'), 'utf8'), /"operations"/);
+  });
+});
+
+describe('item 7: SIGTERM and SIGHUP stop apply like Ctrl+C', () => {
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    test(`${signal} during apply stops at an operation boundary, saves, releases the lock and says so`, async () => {
+      const c = await migrationCase();
+      try {
+        await c.backup();
+        let sent = false;
+        const result = await startCli(['apply', '-n', NS, '--yes', ...c.flags], {
+          onLine: (line, child) => {
+            if (!sent && / 3\/22 /.test(line)) {
+              sent = true;
+              child.kill(signal);
+            }
+          },
+        }).exit;
+        assert.equal(result.signal, null, `not killed by ${signal}`);
+        assert.equal(result.code, EXIT.error, result.stderr);
+        assert.match(result.stderr, new RegExp(`received ${signal}: stopping after the current operation`));
+        assert.match(result.stderr, /stopped in bookinfo: stopped at your request; run apply again to continue from here/);
+        assert.equal(existsSync(path.join(c.workdir, 'state.lock')), false, 'the lock is released');
+        const done = c.readState().namespaces[NS]!.operations.filter(o => o.status === 'done').length;
+        assert.ok(done >= 3 && done < BOOKINFO_OPERATIONS, `stopped part-way: ${done} done`);
+        const again = await runCli(['apply', '-n', NS, '--yes', ...c.flags]);
+        assert.equal(again.code, 0, again.stderr);
+        assert.doesNotMatch(again.stderr, /taking over the lock/);
+      } finally {
+        await c.close();
+      }
+    });
+  }
+});
+
+/** A tiny tmpfs to fill up; needs root (mount), so the test is skipped elsewhere. */
+function canMount(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = tmp.file('mount-probe');
+  mkdirSync(probe, {recursive: true});
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]).status === 0;
+  if (mounted) spawnSync('umount', [probe]);
+  return mounted;
+}
+
+/** Writes a file until the disk is full. */
+function fillDisk(dir: string): string {
+  const file = path.join(dir, 'filler');
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
+  }
+  return file;
+}
+
+describe('item 15: a full disk is said as such, and resume continues', {skip: canMount() ? false : 'needs root to mount a small tmpfs'}, () => {
+  async function onSmallDisk(run: (c: MigrationCase) => Promise<void>): Promise<void> {
+    const c = await migrationCase();
+    mkdirSync(c.workdir, {recursive: true, mode: 0o700});
+    assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', c.workdir]).status, 0);
+    try {
+      await run(c);
+    } finally {
+      spawnSync('umount', [c.workdir]);
+      await c.close();
+    }
+  }
+
+  test('apply: the disk fills up part-way; the message says so, and the next apply finishes the namespace', async () => {
+    await onSmallDisk(async c => {
+      await c.backup();
+      let filler: string | undefined;
+      // The simulator answers from this process: while this handler runs, the child waits for its next answer.
+      const result = await startCli(['apply', '-n', NS, '--yes', ...c.flags], {
+        onLine: line => {
+          if (!filler && / 3\/22 /.test(line)) filler = fillDisk(c.workdir);
+        },
+      }).exit;
+      assertClearError(result, EXIT.error, /the disk is full \(ENOSPC\): cannot write the state file .*state\.json.*run the same command again: it resumes/);
+      rmSync(filler!);
+      const again = await runCli(['apply', '-n', NS, '--yes', ...c.flags]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(c.readState().namespaces[NS]!.status, 'done');
+    });
+  });
+
+  test('backup: the disk is full; the message says so and no half backup is left', async () => {
+    await onSmallDisk(async c => {
+      const filler = fillDisk(c.workdir);
+      const result = await runCli(['backup', ...c.flags]);
+      assertClearError(result, EXIT.error, /the disk is full \(ENOSPC\): cannot write the backup in .*run backup again/);
+      const backups = path.join(c.workdir, 'backups');
+      assert.deepEqual(existsSync(backups) ? readdirSync(backups) : [], [], 'no partial backup left behind');
+      rmSync(filler);
+    });
   });
 });

@@ -37,6 +37,28 @@ export function progressLine(event: ApplyEvent): string | undefined {
   }
 }
 
+/**
+ * Ctrl+C, `kill` (SIGTERM) and a closed terminal (SIGHUP) all mean "stop": at the next operation boundary,
+ * with the state saved and the lock released, saying so. Returns what removes the handlers.
+ */
+export function stopOnSignals(controller: AbortController, stderr: NodeJS.WritableStream): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handlers = signals.map(signal => {
+    const handler = () => {
+      if (!controller.signal.aborted) {
+        const why = signal === 'SIGINT' ? '' : `received ${signal}: `;
+        stderr.write(`\nambient-migrate: ${why}stopping after the current operation (the state file keeps the progress)…\n`);
+      }
+      controller.abort();
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  };
+}
+
 const survivingStreams = new WeakSet<NodeJS.WritableStream>();
 
 /**
@@ -67,11 +89,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
   const session = await openMigrationSession(flags, 'apply', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
   surviveClosedOutput(io.stdout, io.stderr);
   const controller = new AbortController();
-  const stop = () => {
-    io.stderr.write('\nambient-migrate: stopping after the current operation (the state file keeps the progress)…\n');
-    controller.abort();
-  };
-  process.once('SIGINT', stop);
+  const removeStopHandlers = stopOnSignals(controller, io.stderr);
   try {
     const {state, connection} = session;
     if (!flags.dryRun && !latestBackupFor(session.workdir, session.identity)) {
@@ -131,7 +149,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
     }
     throw error;
   } finally {
-    process.removeListener('SIGINT', stop);
+    removeStopHandlers();
     await session.close();
   }
 }
