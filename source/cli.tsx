@@ -9,6 +9,7 @@ import {runStatus} from './app/status-command.ts';
 import {runPlan} from './app/plan-command.ts';
 import {runSimulatorCommand} from './app/sim-command.ts';
 import {runWizard} from './app/wizard-command.tsx';
+import {parseRequestTimeout} from './app/request-timeout.ts';
 import {KubeError} from './kube/client.ts';
 import {KubeconfigError} from './kube/http-client.ts';
 
@@ -38,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       .option('--context <name>', 'kubeconfig context to use (default: the current context)')
       .option('--workdir <dir>', 'where the state file and backups live', './ambient-migration')
       .option('--demo', 'use the built-in demo cluster (a simulated API server)')
-      .option('--cluster-from <path>', 'start a simulated cluster from these manifests (a file or a directory)');
+      .option('--cluster-from <path>', 'start a simulated cluster from these manifests (a file or a directory)')
+      .addOption(new Option('--request-timeout <duration>', 'how long to wait for each API request: 0 (no limit), seconds, or 30s, 1m, 500ms (default 30s)').argParser(parseRequestTimeoutFlag));
 
   addClusterFlags(program)
     .argument('[command]')
@@ -130,6 +132,12 @@ function parseNamespaces(value: string, previous: string[] = []): string[] {
   const names = value.split(',').map(n => n.trim()).filter(Boolean);
   if (names.length === 0) throw usageError('-n needs at least one namespace name');
   return [...previous, ...names];
+}
+
+function parseRequestTimeoutFlag(value: string): number {
+  const ms = parseRequestTimeout(value);
+  if (ms === undefined) throw usageError(`--request-timeout must be 0 (no limit), a number of seconds, or a duration such as 30s, 1m or 500ms; got '${value}'`);
+  return ms;
 }
 
 function parsePort(value: string): number {

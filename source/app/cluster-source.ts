@@ -17,6 +17,14 @@ export interface ClusterFlags {
   clusterFrom?: string;
   /** With `--demo`, the demo cluster is kept here between runs, so a migration can be resumed. */
   workdir?: string;
+  /** `--request-timeout`, in milliseconds; 0 waits for ever. */
+  requestTimeout?: number;
+}
+
+/** How the commands connect: the flag's timeout, and on a terminal the waits are shown on stderr. */
+function connectOptions(flags: ClusterFlags, given: Partial<ConnectOptions> | undefined): Partial<ConnectOptions> {
+  const onProgress = process.stderr.isTTY ? (message: string) => process.stderr.write(`ambient-migrate: ${message}\n`) : undefined;
+  return {timeoutMs: flags.requestTimeout, onProgress, ...given};
 }
 
 export const DEMO_CLUSTER_FILE = 'demo-cluster.json';
@@ -66,13 +74,13 @@ export async function openCluster(flags: ClusterFlags, options: {controllerDelay
       dir = mkdtempSync(path.join(os.tmpdir(), 'ambient-migrate-'));
       const context = flags.demo ? DEMO_CONTEXT : 'ambient-migrate-cluster-from';
       const kubeconfig = simulator.writeKubeconfig(path.join(dir, 'kubeconfig'), context);
-      const client = connect({kubeconfig, context, ...options.connect});
+      const client = connect({kubeconfig, context, ...connectOptions(flags, options.connect)});
       return {client, simulator, close};
     } catch (error) {
       await close().catch(() => {});
       throw error;
     }
   }
-  const client = connect({kubeconfig: flags.kubeconfig, context: flags.context, ...options.connect});
+  const client = connect({kubeconfig: flags.kubeconfig, context: flags.context, ...connectOptions(flags, options.connect)});
   return {client, close: async () => {}};
 }

@@ -10,6 +10,7 @@ import {loadInventory, type Inventory} from '../core/inventory.ts';
 import {readOverview} from '../core/overview.ts';
 import {planMigration} from '../core/plan/planner.ts';
 import type {Plan} from '../core/plan/types.ts';
+import type {ConnectOptions} from '../kube/http-client.ts';
 import {newState, progress, recordPlan} from '../core/state/state.ts';
 import type {RunResult, WizardServices} from '../ui/wizard/services.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
@@ -19,8 +20,8 @@ import {latestBackupFor, writeBackup} from './workdir.ts';
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms));
 
 /** The wizard's intents, implemented with the same core functions as the commands. */
-export async function createWizardServices(flags: SessionFlags, notify: (message: string) => void): Promise<WizardServices> {
-  const session = await openMigrationSession(flags, 'wizard', notify, {controllerDelayMs: flags.demo ? 150 : 0});
+export async function createWizardServices(flags: SessionFlags, notify: (message: string) => void, options: {connect?: Partial<ConnectOptions>} = {}): Promise<WizardServices> {
+  const session = await openMigrationSession(flags, 'wizard', notify, {controllerDelayMs: flags.demo ? 150 : 0, connect: options.connect});
   const client = session.connection.client;
   let state = session.state;
   let auditInventoryCache: Inventory | undefined;

@@ -16,8 +16,12 @@ export class KubeconfigError extends Error {
 export interface ConnectOptions {
   kubeconfig?: string;
   context?: string;
-  /** Per-request timeout; client-node has none by default, so a stalled server would hang us. */
+  /** Per-request timeout (`--request-timeout`); 0 waits for ever. client-node has none by default, so a stalled server would hang us. */
   timeoutMs?: number;
+  /** Told when a request is slow or tried again ("waiting for https://... (attempt 2 of 2)"). */
+  onProgress?: (message: string) => void;
+  /** Aborts every request in flight and every later one (the user quit). */
+  signal?: AbortSignal;
   /** Attempts for reads that fail transiently (429, 5xx, dropped connections, timeouts). */
   readAttempts?: number;
   env?: NodeJS.ProcessEnv;
@@ -76,7 +80,50 @@ export function loadKubeconfig(options: ConnectOptions): {config: KubeConfig; so
   if (!config.getCurrentContext() || !config.getCurrentCluster()) {
     throw new KubeconfigError(`${source} has no current context: pass --context NAME`);
   }
+  checkReferencedFiles(config, source, options.env ?? process.env);
   return {config, source};
+}
+
+/**
+ * The files and the credential plugin the current context names, checked before any request: client-node
+ * fails on them with an ENOENT from deep inside, which said nothing about which file or what to do.
+ */
+function checkReferencedFiles(config: KubeConfig, source: string, env: NodeJS.ProcessEnv): void {
+  const cluster = config.getCurrentCluster()!;
+  const user = config.getCurrentUser();
+  const files: Array<[string | undefined, string, string]> = [
+    [cluster.caFile, 'certificate-authority', `cluster "${cluster.name}"`],
+    [user?.certFile, 'client-certificate', `user "${user?.name}"`],
+    [user?.keyFile, 'client-key', `user "${user?.name}"`],
+  ];
+  for (const [file, field, owner] of files) {
+    if (file && !existsSync(file)) {
+      throw new KubeconfigError(`the ${field} file ${file} (${owner} in ${source}) does not exist: fix the path in the kubeconfig, or get a fresh kubeconfig from your cluster provider`);
+    }
+  }
+  const command = user?.exec?.command;
+  if (command && !commandExists(command, env)) {
+    throw new KubeconfigError(`the credential plugin "${command}" (user "${user!.name}" in ${source}) is not installed or not on PATH: ${loginAdvice(command)}`);
+  }
+}
+
+function commandExists(command: string, env: NodeJS.ProcessEnv): boolean {
+  if (command.includes('/')) return existsSync(command);
+  return (env.PATH ?? '').split(path.delimiter).filter(Boolean).some(dir => existsSync(path.join(dir, command)));
+}
+
+/** What to do when the exec plugin of a cloud provider fails: usually an expired login. */
+function loginAdvice(command: string): string {
+  const name = path.basename(command);
+  const known: Record<string, string> = {
+    aws: 'install the AWS CLI, then log in again (aws sso login, or aws eks update-kubeconfig)',
+    'aws-iam-authenticator': 'install aws-iam-authenticator, then log in again to AWS',
+    'gke-gcloud-auth-plugin': 'install it (gcloud components install gke-gcloud-auth-plugin), then log in again (gcloud auth login)',
+    gcloud: 'install the Google Cloud CLI, then log in again (gcloud auth login)',
+    kubelogin: 'install kubelogin, then log in again (az login, then kubelogin convert-kubeconfig)',
+    az: 'install the Azure CLI, then log in again (az login)',
+  };
+  return known[name] ?? `install ${name} or fix the exec command in the kubeconfig, then log in again`;
 }
 
 /**
@@ -112,6 +159,16 @@ function isEmptyFile(file: string): boolean {
   }
 }
 
+/** What `--request-timeout` defaults to; a request that times out is tried once more. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const TIMEOUT_ATTEMPTS = 2;
+/** How long a request may take before the wait is reported. */
+const SLOW_REQUEST_MS = 2_000;
+
+function formatDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 export function connect(options: ConnectOptions = {}): KubeClient {
   const {config} = loadKubeconfig(options);
   return new HttpKubeClient(config, options);
@@ -129,12 +186,42 @@ class HttpKubeClient implements KubeClient {
       server: config.getCurrentCluster()!.server,
       user: context?.user ?? '',
     };
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.readAttempts = options.readAttempts ?? 4;
+    this.onProgress = options.onProgress;
+    this.signal = options.signal;
+    // A plain-http server (kubectl proxy) is what kubectl talks to as is; client-node refuses it unless
+    // skipTLSVerify is set, which means nothing without TLS.
+    const cluster = config.getCurrentCluster()!;
+    if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
+      config.clusters = config.clusters.map(c => (c.name === cluster.name ? {...c, skipTLSVerify: true} : c));
+    }
   }
 
+  private readonly onProgress?: (message: string) => void;
+  private readonly signal?: AbortSignal;
+
   async version() {
-    return (await this.request('GET', '/version', {retry: true})) as {major: string; minor: string; gitVersion: string};
+    const version = (await this.request('GET', '/version', {retry: true})) as {major?: unknown; minor?: unknown; gitVersion?: unknown};
+    if (typeof version?.gitVersion !== 'string' || !/^v\d+\.\d+/.test(version.gitVersion)) {
+      // Something answers, but is it an API server? /api says for sure.
+      let api: {kind?: unknown; versions?: unknown} | undefined;
+      try {
+        api = (await this.request('GET', '/api', {})) as typeof api;
+      } catch {
+        api = undefined;
+      }
+      if (api?.kind !== 'APIVersions' || !Array.isArray(api.versions)) throw this.notAnApiServer('GET /version has no Kubernetes version and GET /api lists no API versions');
+    }
+    return version as {major: string; minor: string; gitVersion: string};
+  }
+
+  private notAnApiServer(why: string): KubeError {
+    return new KubeError(
+      'BadResponse',
+      `${this.endpoint.server} (context "${this.endpoint.context}") is not a Kubernetes API server: ${why}. Check the server in your kubeconfig, or choose another context with --context`,
+      {},
+    );
   }
 
   async list(kind: KindRef, options: ListOptions = {}): Promise<KubeObject[]> {
@@ -151,7 +238,7 @@ class HttpKubeClient implements KubeClient {
         metadata?: {continue?: string};
       };
       if (!Array.isArray(page.items)) {
-        throw new KubeError('BadResponse', `the server's list of ${kind.plural} has no items array`, {resource: kind.plural, group: kind.group});
+        throw new KubeError('BadResponse', `the server's list of ${kind.plural} has no items array: is ${this.endpoint.server} a Kubernetes API server?`, {resource: kind.plural, group: kind.group});
       }
       // List items carry no apiVersion/kind on a real server; fill them in so objects stand alone.
       for (const item of page.items) items.push({...item, apiVersion: item.apiVersion ?? apiVersion(kind), kind: item.kind ?? kind.kind});
@@ -208,28 +295,66 @@ class HttpKubeClient implements KubeClient {
     path: string,
     options: {query?: URLSearchParams; body?: string; contentType?: string; retry?: boolean; kind?: KindRef; name?: string; namespace?: string},
   ): Promise<unknown> {
-    const attempts = options.retry ? this.readAttempts : 1;
+    let attempts = options.retry ? this.readAttempts : 1;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(method, path, options);
+        return await this.once(method, path, options, {attempt, attempts});
       } catch (error) {
-        if (!(error instanceof KubeError) || !error.transient || attempt >= attempts) throw error;
+        if (!(error instanceof KubeError)) throw error;
+        // A server that does not answer in the whole timeout is tried once more, not four times over: the
+        // total wait stays at two timeouts, and the message says how long it was.
+        if (error.kind === 'Timeout') attempts = Math.min(attempts, TIMEOUT_ATTEMPTS);
+        if (!error.transient || attempt >= attempts) {
+          if (error.kind === 'Timeout') {
+            const seconds = Math.round((Date.now() - started) / 1000);
+            error.message = `${error.message}${attempt > 1 ? ` (${attempt} attempts, ${seconds}s in all)` : ''}: check that the cluster is up and reachable, or wait longer with --request-timeout (e.g. --request-timeout 2m)`;
+          }
+          throw error;
+        }
         const backoff = error.details.retryAfterSeconds !== undefined ? Math.min(error.details.retryAfterSeconds, 10) * 1000 : 200 * 2 ** (attempt - 1);
-        await new Promise(r => setTimeout(r, backoff));
+        this.onProgress?.(`waiting for ${this.endpoint.server} (attempt ${attempt + 1} of ${attempts}): ${method} ${path} ${error.kind === 'Timeout' ? 'timed out' : `failed (${error.kind})`}`);
+        await this.pause(backoff);
       }
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.signal?.aborted) return reject(this.cancelled());
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(this.cancelled());
+      };
+      const timer = setTimeout(() => {
+        this.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      this.signal?.addEventListener('abort', onAbort, {once: true});
+    });
+  }
+
+  private cancelled(): KubeError {
+    return new KubeError('Cancelled', `cancelled: the requests to ${this.endpoint.server} were stopped`, {});
   }
 
   private async once(
     method: string,
     path: string,
     options: {query?: URLSearchParams; body?: string; contentType?: string; kind?: KindRef; name?: string; namespace?: string},
+    progress: {attempt: number; attempts: number} = {attempt: 1, attempts: 1},
   ): Promise<unknown> {
+    if (this.signal?.aborted) throw this.cancelled();
     const server = this.endpoint.server.replace(/\/+$/, '');
     const url = `${server}${path}${options.query && [...options.query].length ? `?${options.query}` : ''}`;
-    const init = (await this.config.applyToFetchOptions({method})) as RequestInit;
+    const init = await this.fetchOptions(method);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let timedOut = false;
+    const timer = this.timeoutMs > 0 ? setTimeout(() => ((timedOut = true), controller.abort()), this.timeoutMs) : undefined;
+    // A request that takes a while is said to be waited for, so a silent server is not a blank screen.
+    const slow = this.onProgress ? setTimeout(() => this.onProgress!(`waiting for ${this.endpoint.server} (attempt ${progress.attempt} of ${Math.max(progress.attempt, Math.min(progress.attempts, TIMEOUT_ATTEMPTS))}): ${method} ${path}…`), SLOW_REQUEST_MS) : undefined;
+    const onAbort = () => controller.abort();
+    this.signal?.addEventListener('abort', onAbort, {once: true});
     const headers: Record<string, string> = {
       ...(init.headers as Record<string, string> | undefined),
       Accept: 'application/json',
@@ -243,9 +368,12 @@ class HttpKubeClient implements KubeClient {
       response = await fetch(url, {...init, method, headers, body: options.body, signal: controller.signal as RequestInit['signal']});
       text = await response.text();
     } catch (error) {
+      if (this.signal?.aborted && !timedOut) throw this.cancelled();
       throw this.networkError(error, method, url, where);
     } finally {
       clearTimeout(timer);
+      clearTimeout(slow);
+      this.signal?.removeEventListener('abort', onAbort);
     }
     if (response.ok) {
       if (!text) return {};
@@ -258,12 +386,26 @@ class HttpKubeClient implements KubeClient {
     throw statusError(response.status, text, response.headers.get('retry-after'), where);
   }
 
+  /** The kubeconfig's TLS and credentials for one request; a failing credential plugin says what to do. */
+  private async fetchOptions(method: string): Promise<RequestInit> {
+    try {
+      return (await this.config.applyToFetchOptions({method})) as RequestInit;
+    } catch (error) {
+      const user = this.config.getCurrentUser();
+      const first = firstLine(error).trim();
+      if (user?.exec?.command) {
+        throw new KubeconfigError(`the credential plugin "${user.exec.command}" (user "${user.name}") failed${first ? `: ${first}` : ''}. Your login has probably expired: ${loginAdvice(user.exec.command)}`);
+      }
+      throw new KubeconfigError(`the credentials of user "${user?.name ?? ''}" in the kubeconfig cannot be used: ${first}`);
+    }
+  }
+
   private networkError(error: unknown, method: string, url: string, where: KubeError['details']): KubeError {
     const e = error as {name?: string; code?: string; errno?: string; message?: string; type?: string};
     const code = e.code ?? e.errno ?? '';
     const target = `the API server ${this.endpoint.server} (context "${this.endpoint.context}")`;
     if (e.name === 'AbortError' || e.type === 'aborted') {
-      return new KubeError('Timeout', `${target} did not answer ${method} ${new URL(url).pathname} within ${this.timeoutMs / 1000}s`, where);
+      return new KubeError('Timeout', `${target} did not answer ${method} ${new URL(url).pathname} within ${formatDuration(this.timeoutMs)}`, where);
     }
     if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT'].includes(code)) {
       return new KubeError(
