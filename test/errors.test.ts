@@ -8,9 +8,14 @@ import assert from 'node:assert/strict';
 import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, describe, test} from 'node:test';
+import http from 'node:http';
+import net from 'node:net';
+import {parseRequestTimeout} from '../source/app/request-timeout.ts';
 import {EXIT} from '../source/cli.tsx';
-import {tempDir} from './helpers/cluster.ts';
-import {BOOKINFO_OPERATIONS, migrationCase, NS, runCli, startCli, type CliResult, type MigrationCase} from './helpers/migration.ts';
+import {startSimulator} from '../source/sim/simulator.ts';
+import {hasTmux, TmuxSession} from './helpers/tmux.ts';
+import {demoPath, tempDir} from './helpers/cluster.ts';
+import {BIN, BOOKINFO_OPERATIONS, migrationCase, NS, runCli, startCli, type CliResult, type MigrationCase} from './helpers/migration.ts';
 import {spawnSync} from 'node:child_process';
 import {closeSync, openSync, rmSync, writeSync} from 'node:fs';
 
@@ -204,4 +209,157 @@ describe('item 15: a full disk is said as such, and resume continues', {skip: ca
       rmSync(filler);
     });
   });
+});
+
+/** A kubeconfig for `server`, with the cluster and user fields given. */
+function kubeconfigFile(name: string, server: string, cluster: Record<string, unknown> = {'insecure-skip-tls-verify': true}, user: Record<string, unknown> = {token: 't'}): string {
+  const file = tmp.file(name);
+  const doc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{name: 'c1', cluster: {server, ...cluster}}],
+    users: [{name: 'u1', user}],
+    contexts: [{name: 'prod', context: {cluster: 'c1', user: 'u1'}}],
+    'current-context': 'prod',
+  };
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+/** A server that accepts connections and never answers. */
+async function silentServer(): Promise<{url: string; close(): void}> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(socket => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const {port} = server.address() as net.AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+
+describe('item 6: a server that never answers', () => {
+  test('--request-timeout takes kubectl durations; anything else is a usage error', () => {
+    assert.equal(parseRequestTimeout('0'), 0);
+    assert.equal(parseRequestTimeout('5'), 5000);
+    assert.equal(parseRequestTimeout('30s'), 30_000);
+    assert.equal(parseRequestTimeout('1m'), 60_000);
+    assert.equal(parseRequestTimeout('500ms'), 500);
+    assert.equal(parseRequestTimeout('1m30s'), 90_000);
+    assert.equal(parseRequestTimeout('soon'), undefined);
+    assert.equal(parseRequestTimeout('-1'), undefined);
+  });
+
+  test('audit --request-timeout 1s gives up after two tries of 1s and says so', async () => {
+    const server = await silentServer();
+    try {
+      const file = kubeconfigFile('silent.kubeconfig', server.url);
+      const started = Date.now();
+      const result = await runCli(['audit', '--kubeconfig', file, '--request-timeout', '1s'], {timeoutMs: 60_000});
+      assertClearError(result, EXIT.error, /did not answer GET \/version within 1s \(2 attempts, \d+s in all\).*--request-timeout/);
+      assert.ok(Date.now() - started < 30_000, 'bounded by the timeout, not by four tries of 30 s');
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a --request-timeout that is not a duration is a usage error', async () => {
+    const result = await runCli(['audit', '--demo', '--request-timeout', 'soon']);
+    assertClearError(result, EXIT.usage, /--request-timeout must be 0 \(no limit\), a number of seconds, or a duration such as 30s/);
+  });
+
+  test('the wizard shows what it waits for, and q quits while it waits', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
+    const server = await silentServer();
+    const file = kubeconfigFile('silent-wizard.kubeconfig', server.url);
+    // The shell stays after the program, so its last words stay on the screen (a dead pane may lose them).
+    const wizard = new TmuxSession(`${process.execPath} ${BIN} --kubeconfig ${file} --workdir ${tmp.file('w6')}; echo "exit status $?"; sleep 600`, {width: 60, height: 16});
+    try {
+      const screen = await wizard.waitFor(/waiting for https:\/\/127\.0\.0\.1:\d+ \(attempt 1 of 2\)/, 60_000);
+      assert.match(screen, /q quits/);
+      wizard.press('q');
+      const after = await wizard.waitFor(/exit status \d+/, 60_000);
+      assert.match(after, /quit before connecting; nothing changed\nexit status 0/);
+    } finally {
+      wizard.kill();
+      server.close();
+    }
+  });
+});
+
+describe('item 9: a plain http:// server, as kubectl proxy serves', () => {
+  test('is used as kubectl uses it', async () => {
+    const sim = await startSimulator({fixtures: [demoPath]});
+    try {
+      assert.match(sim.url, /^http:\/\//);
+      const file = kubeconfigFile('http.kubeconfig', sim.url, {});
+      const result = await runCli(['audit', '--json', '--kubeconfig', file]);
+      assert.doesNotMatch(result.stderr, /HTTP protocol is not allowed|unexpected error/);
+      assert.equal(result.code, EXIT.blocked, result.stderr);
+      assert.ok(JSON.parse(result.stdout).checks.length > 0);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('item 10: credential plugins and the files a kubeconfig names', () => {
+  test('a credential plugin that is not installed is named, with what to do', async () => {
+    const file = kubeconfigFile('exec-missing.kubeconfig', 'https://127.0.0.1:1', {'insecure-skip-tls-verify': true}, {
+      exec: {apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws-no-such-plugin', args: ['eks', 'get-token']},
+    });
+    const result = await runCli(['audit', '--kubeconfig', file]);
+    assertClearError(result, EXIT.error, /credential plugin "aws-no-such-plugin" \(user "u1" in .*\) is not installed or not on PATH/);
+  });
+
+  test('a credential plugin that fails (an expired login) says so and to log in again', async () => {
+    const plugin = tmp.file('expired-login');
+    writeFileSync(plugin, '#!/bin/sh\necho "error: the SSO session has expired or is invalid" >&2\nexit 1\n');
+    chmodSync(plugin, 0o755);
+    const file = kubeconfigFile('exec-fails.kubeconfig', 'https://127.0.0.1:1', {'insecure-skip-tls-verify': true}, {
+      exec: {apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin},
+    });
+    const result = await runCli(['audit', '--kubeconfig', file]);
+    assertClearError(result, EXIT.error, /credential plugin ".*expired-login" \(user "u1"\) failed: error: the SSO session has expired.*log in again/);
+  });
+
+  for (const [field, where] of [['certificate-authority', 'cluster'], ['client-certificate', 'user'], ['client-key', 'user']] as const) {
+    test(`a missing ${field} file is named`, async () => {
+      const missing = tmp.file(`no-such-${field}.pem`);
+      const file =
+        where === 'cluster'
+          ? kubeconfigFile(`${field}.kubeconfig`, 'https://127.0.0.1:1', {[field]: missing})
+          : kubeconfigFile(`${field}.kubeconfig`, 'https://127.0.0.1:1', {'insecure-skip-tls-verify': true}, {[field]: missing, ...(field === 'client-key' ? {} : {})});
+      const result = await runCli(['audit', '--kubeconfig', file]);
+      assertClearError(result, EXIT.error, new RegExp(`the ${field} file .*no-such-${field}\\.pem .* does not exist: fix the path`));
+    });
+  }
+});
+
+describe('item 11: a server that is not a Kubernetes API server', () => {
+  for (const [what, body, type] of [
+    ['a JSON service', '{"status":"ok"}', 'application/json'],
+    ['a web page', '<html><body>Welcome</body></html>', 'text/html'],
+  ] as const) {
+    test(`${what} is said to be no API server, instead of 17 blockers`, async () => {
+      const server = http.createServer((_req, res) => {
+        res.writeHead(200, {'content-type': type});
+        res.end(body);
+      });
+      await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+      try {
+        const file = kubeconfigFile(`not-api-${type.replace('/', '-')}.kubeconfig`, `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+        const result = await runCli(['audit', '--kubeconfig', file]);
+        assertClearError(result, EXIT.error, /is not a Kubernetes API server|is it a Kubernetes API server\?/);
+        assert.doesNotMatch(result.stdout + result.stderr, /items array|blocker/);
+      } finally {
+        server.close();
+      }
+    });
+  }
 });

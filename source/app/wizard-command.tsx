@@ -31,10 +31,20 @@ export async function runWizard(flags: ClusterFlags & {workdir: string}, streams
   // Until the cluster has answered nothing is drawn: the line below says what is being waited for, and
   // q, Esc or Ctrl+C stop the wait (every request is aborted), however long the server stays silent.
   const controller = new AbortController();
-  const clearLine = '\r\x1b[K';
-  // One line, cut to the terminal's width, so that the next one replaces it.
-  const fit = (text: string) => (text.length < (streams.stdout.columns || 80) ? text : `${text.slice(0, (streams.stdout.columns || 80) - 2)}…`);
-  let showProgress = (message: string) => streams.stdout.write(`${clearLine}${fit(`q quits · ${message}`)}`);
+  // What is waited for, and the key that stops it, replaced in place as the wait goes on (long lines wrap).
+  let rowsDrawn = 0;
+  const clear = () => {
+    const up = rowsDrawn > 1 ? `\x1b[${rowsDrawn - 1}A` : '';
+    rowsDrawn = 0;
+    return `${up}\r\x1b[J`;
+  };
+  let showProgress = (message: string) => {
+    const columns = streams.stdout.columns || 80;
+    const lines = [message, 'q quits'];
+    const text = clear() + lines.join('\n');
+    rowsDrawn = lines.reduce((n, line) => n + Math.max(1, Math.ceil(line.length / columns)), 0);
+    return streams.stdout.write(text);
+  };
   showProgress('connecting to the cluster…');
   const onKey = (data: Buffer | string) => {
     const key = String(data);
@@ -45,13 +55,13 @@ export async function runWizard(flags: ClusterFlags & {workdir: string}, streams
   streams.stdin.resume();
   let services;
   try {
-    services = await createWizardServices(flags, message => streams.stderr.write(`${clearLine}ambient-migrate: ${message}\n`), {
+    services = await createWizardServices(flags, message => streams.stderr.write(`${clear()}ambient-migrate: ${message}\n`), {
       connect: {signal: controller.signal, onProgress: message => showProgress(message)},
     });
   } catch (error) {
     if (controller.signal.aborted) {
-      streams.stdout.write(clearLine);
-      streams.stderr.write('ambient-migrate: quit before the cluster answered; nothing changed\n');
+      streams.stdout.write(clear());
+      streams.stderr.write('ambient-migrate: quit before connecting; nothing changed\n');
       return 0;
     }
     throw error;
@@ -60,7 +70,7 @@ export async function runWizard(flags: ClusterFlags & {workdir: string}, streams
     streams.stdin.removeListener('data', onKey);
     streams.stdin.setRawMode?.(false);
     streams.stdin.pause();
-    streams.stdout.write(clearLine);
+    streams.stdout.write(clear());
   }
   try {
     const instance = render(<Wizard services={services} />, {exitOnCtrlC: false, stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr});
