@@ -307,8 +307,8 @@ class HttpKubeClient implements KubeClient {
         if (error.kind === 'Timeout') attempts = Math.min(attempts, TIMEOUT_ATTEMPTS);
         if (!error.transient || attempt >= attempts) {
           if (error.kind === 'Timeout') {
-            const seconds = Math.round((Date.now() - started) / 1000);
-            error.message = `${error.message}${attempt > 1 ? ` (${attempt} attempts, ${seconds}s in all)` : ''}: check that the cluster is up and reachable, or wait longer with --request-timeout (e.g. --request-timeout 2m)`;
+            const seconds = (Date.now() - started) / 1000;
+            error.message = `${error.message}${attempt > 1 ? ` (${attempt} attempts, ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s in all)` : ''}: check that the cluster is up and reachable, or wait longer with --request-timeout (e.g. --request-timeout 2m)`;
           }
           throw error;
         }
