@@ -14,7 +14,8 @@ import {parseRequestTimeout} from '../source/app/request-timeout.ts';
 import {EXIT} from '../source/cli.tsx';
 import {startSimulator} from '../source/sim/simulator.ts';
 import {hasTmux, TmuxSession} from './helpers/tmux.ts';
-import {demoPath, tempDir} from './helpers/cluster.ts';
+import {KINDS} from '../source/kube/kinds.ts';
+import {demoPath, tempDir, waitFor} from './helpers/cluster.ts';
 import {BIN, BOOKINFO_OPERATIONS, migrationCase, NS, runCli, startCli, type CliResult, type MigrationCase} from './helpers/migration.ts';
 import {spawnSync} from 'node:child_process';
 import {closeSync, openSync, rmSync, writeSync} from 'node:fs';
@@ -359,6 +360,110 @@ describe('item 11: a server that is not a Kubernetes API server', () => {
         assert.doesNotMatch(result.stdout + result.stderr, /items array|blocker/);
       } finally {
         server.close();
+      }
+    });
+  }
+});
+
+/** The demo cluster without ztunnel: the DaemonSet (and so its pods) deleted, as on a mesh never moved to the ambient profile. */
+async function withoutZtunnel(c: MigrationCase): Promise<void> {
+  await c.client.delete(KINDS.daemonSet, 'istio-system', 'ztunnel');
+  await c.sim.settled();
+  await waitFor('ztunnel pods gone', async () => (await c.client.list(KINDS.pod, {namespace: 'istio-system', labelSelector: 'app=ztunnel'})).length === 0, 60_000);
+  await c.sim.settled();
+}
+
+const writes = (c: MigrationCase, since: number) => c.journal(since).filter(e => e.method !== 'GET');
+
+describe('item 1: apply refuses when an environment check fails', () => {
+  test('without ztunnel, apply names the check and its remedy, exits 3 and writes nothing', async () => {
+    const c = await migrationCase();
+    try {
+      await withoutZtunnel(c);
+      await c.backup();
+      const since = c.journal().length;
+      const result = await runCli(['apply', '-n', NS, '--yes', ...c.flags]);
+      assert.equal(result.code, EXIT.blocked, result.stdout + result.stderr);
+      assert.match(result.stderr, /refused: environment check env\/ztunnel failed: no ztunnel DaemonSet\n  fix: /);
+      assert.match(result.stderr, /refused: namespace bookinfo is blocked by env\/ztunnel/);
+      assert.doesNotMatch(result.stdout, /verified/);
+      assert.deepEqual(writes(c, since), [], 'nothing written to the cluster');
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('the simulator redirects a pod only where ztunnel and istio-cni run on its node', async () => {
+    const c = await migrationCase();
+    try {
+      const redirected = async () => (await c.client.list(KINDS.pod, {namespace: 'httpbin'})).filter(p => p.metadata.annotations?.['ambient.istio.io/redirection'] === 'enabled').length;
+      assert.ok((await redirected()) > 0, 'httpbin is ambient in the demo');
+      await withoutZtunnel(c);
+      assert.equal(await redirected(), 0, 'no ztunnel, no redirection');
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('item 2: audit exits 3 when an environment check fails', () => {
+  test('no ztunnel: exit 3, and no namespace is ready', async () => {
+    const c = await migrationCase();
+    try {
+      await withoutZtunnel(c);
+      const result = await runCli(['audit', '--json', '--kubeconfig', c.kubeconfig]);
+      assert.equal(result.code, EXIT.blocked, result.stderr);
+      const report = JSON.parse(result.stdout) as {checks: Array<{id: string; status: string}>; namespaces: Array<{name: string; readiness: string; reasons: string[]}>};
+      assert.equal(report.checks.find(k => k.id === 'env/ztunnel')!.status, 'fail');
+      assert.deepEqual(report.namespaces.filter(n => n.readiness === 'ready').map(n => n.name), []);
+      assert.ok(report.namespaces.find(n => n.name === 'edge')!.reasons.includes('env/ztunnel'));
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('no Istio at all (an empty --cluster-from) is exit 3, not "fine"', async () => {
+    const file = tmp.file('only-a-namespace.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n');
+    const result = await runCli(['audit', '--cluster-from', file]);
+    assert.equal(result.code, EXIT.blocked, result.stdout + result.stderr);
+    assert.match(result.stdout, /env\/istio-version\s+no istiod Deployment found/);
+    assert.match(result.stdout, /shop\s+none\s+blocked\s+env\//);
+  });
+});
+
+describe('item 4: apply shows the plan\'s warnings', () => {
+  test('with --yes, the warnings the wizard asks to acknowledge are printed before the first write', async () => {
+    const c = await migrationCase();
+    try {
+      await c.backup();
+      const result = await runCli(['apply', '-n', NS, '--yes', ...c.flags]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /^5 warnings for bookinfo/m);
+      for (const id of ['limit/ingress-bypasses-waypoint', 'limit/sidecar-callers-bypass-waypoint', 'policy/l4-allow-sees-waypoint-identity', 'policy/l7-authorization']) {
+        assert.match(result.stderr, new RegExp(`^  Warning \\[${id.replace('/', '\\/')}\\]`, 'm'));
+      }
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('item 8: a kind that cannot be read is "could not verify", never a false blocker', () => {
+  for (const fault of [{status: 503, what: '503'}, {deny: true, what: '403'}] as const) {
+    test(`Deployments answering ${fault.what}: no "Istio not found", no blocker/primary-remote`, async () => {
+      const c = await migrationCase();
+      try {
+        if ('deny' in fault) c.sim.server.faults.deny({verb: 'list', group: 'apps', resource: 'deployments'});
+        else c.sim.server.faults.add({verb: 'list', group: 'apps', resource: 'deployments', status: fault.status, times: Infinity});
+        const result = await runCli(['audit', '--kubeconfig', c.kubeconfig]);
+        assert.equal(result.code, EXIT.blocked, result.stderr);
+        assert.doesNotMatch(result.stdout, /primary-remote\]|this cluster is a remote/);
+        assert.doesNotMatch(result.stdout, /Istio not found/);
+        assert.match(result.stdout, /Istio unknown \(Deployments could not be read\)/);
+        assert.match(result.stdout, /env\/istio-version\s+could not verify/);
+      } finally {
+        await c.close();
       }
     });
   }

@@ -5,7 +5,9 @@ import {AUDIT_KINDS} from '../core/audit/context.ts';
 import {loadInventory} from '../core/inventory.ts';
 import {planMigration} from '../core/plan/planner.ts';
 import {recordPlan, type StateDocument} from '../core/state/state.ts';
+import {findingLine} from './audit-format.ts';
 import {describeOperation} from './plan-format.ts';
+import {makeStyle} from './style.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 import {latestBackupFor} from './workdir.ts';
 
@@ -100,13 +102,24 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
     const toPlan = flags.namespaces.filter(n => !inProgress(working, n));
     if (toPlan.length > 0) {
       const inventory = await loadInventory(connection.client, AUDIT_KINDS);
-      const {plan, refused} = planMigration(inventory, {context: session.identity.context, server: session.identity.server, kubernetesVersion: session.kubernetesVersion}, toPlan);
+      const {plan, refused, audit} = planMigration(inventory, {context: session.identity.context, server: session.identity.server, kubernetesVersion: session.kubernetesVersion}, toPlan);
+      // A failing environment check blocks apply as it blocks the wizard: named, with its remedy.
+      const reasons = new Set(audit.namespaces.filter(n => toPlan.includes(n.name)).flatMap(n => n.reasons));
+      for (const check of audit.checks.filter(c => c.status === 'fail' && reasons.has(c.id))) {
+        io.stderr.write(`ambient-migrate: refused: environment check ${check.id} failed: ${check.message}\n${indent(`fix: ${check.remedy}`, '  ')}\n`);
+      }
       for (const r of refused) io.stderr.write(`ambient-migrate: refused: ${r.message}\n`);
       if (refused.length > 0) return refused.some(r => r.reason === 'unknown') ? 2 : 3;
       const blockers = plan.findings.filter(f => f.severity === 'blocker');
       if (blockers.length > 0) {
         for (const b of blockers) io.stderr.write(`ambient-migrate: refused: [${b.id}] ${b.message}\n`);
         return 3;
+      }
+      // The plan's warnings, as the wizard's preview shows them, before the question or the first write.
+      const warnings = plan.findings.filter(f => f.severity === 'warning');
+      if (warnings.length > 0) {
+        io.stderr.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'} for ${plan.namespaces.join(', ')} (see 'ambient-migrate plan' for the fixes):\n`);
+        for (const w of warnings) io.stderr.write(`  ${findingLine(w, makeStyle(false))}\n`);
       }
       for (const namespace of plan.namespaces) recordPlan(working, namespace, plan.operations.filter(o => o.namespace === namespace), new Date());
     }
@@ -157,4 +170,8 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
 function inProgress(state: StateDocument, namespace: string): boolean {
   const record = state.namespaces[namespace];
   return Boolean(record && record.status !== 'reverted' && record.operations.some(o => o.status !== 'pending'));
+}
+
+function indent(text: string, prefix: string): string {
+  return text.split('\n').map((line, i) => (i === 0 ? prefix : `${prefix}     `) + line).join('\n');
 }
