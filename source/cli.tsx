@@ -19,7 +19,8 @@ export interface GlobalFlags extends ClusterFlags {
   workdir: string;
 }
 
-export const EXIT = {ok: 0, error: 1, usage: 2, blocked: 3} as const;
+/** The exit codes, as the README's table documents them. */
+export const EXIT = {ok: 0, error: 1, usage: 2, blocked: 3, differs: 4} as const;
 
 /** Parses the command line, runs the command, and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {

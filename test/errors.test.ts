@@ -468,3 +468,36 @@ describe('item 8: a kind that cannot be read is "could not verify", never a fals
     });
   }
 });
+
+describe('item 3: status tells a difference, and still shows the journal without the cluster', () => {
+  test('exit 4 when the cluster differs from the state file, 0 when it agrees', async () => {
+    const c = await migrationCase();
+    try {
+      await c.backup();
+      assert.equal((await runCli(['apply', '-n', NS, '--yes', ...c.flags])).code, 0);
+      const agrees = await runCli(['status', ...c.flags]);
+      assert.equal(agrees.code, EXIT.ok, agrees.stderr);
+      await c.client.delete(KINDS.gateway, NS, 'waypoint');
+      const differs = await runCli(['status', ...c.flags]);
+      assert.equal(differs.code, EXIT.differs, differs.stdout + differs.stderr);
+      assert.match(differs.stdout, /^bookinfo\s+done\s+22\/22\s+cluster differs: Gateway bookinfo\/waypoint is gone$/m);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('with the cluster unreachable, the journal is shown and the error says the cluster could not be read', async () => {
+    const c = await migrationCase();
+    try {
+      await c.backup();
+      assert.equal((await runCli(['apply', '-n', NS, '--yes', ...c.flags])).code, 0);
+      // Every request from now on has its connection dropped.
+      c.sim.server.faults.add({drop: 'before', times: Infinity});
+      const result = await runCli(['status', ...c.flags]);
+      assertClearError(result, EXIT.error, /the cluster could not be read, so the status above is the state file's alone: the connection to .* was dropped/);
+      assert.match(result.stdout, /^bookinfo\s+done\s+22\/22\s+cluster not read$/m);
+    } finally {
+      await c.close();
+    }
+  });
+});
