@@ -501,3 +501,29 @@ describe('item 3: status tells a difference, and still shows the journal without
     }
   });
 });
+
+describe('item 12: --cluster-from says what it is given and what it is', () => {
+  test('an unrendered Helm template is said to be one, with what to run', async () => {
+    const dir = tmp.file('chart-templates');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ .Values.namespace }}\n  labels:\n    istio-injection: enabled\n');
+    const result = await runCli(['audit', '--cluster-from', dir]);
+    assertClearError(result, EXIT.error, /namespace\.yaml looks like an unrendered Helm template \(line 4: name: \{\{ \.Values\.namespace \}\}\): render the chart first, e\.g\. helm template/);
+    assert.doesNotMatch(result.stderr, /\[object Object\]/);
+  });
+
+  test('a template action a YAML parser chokes on ({{- if }}) is named too', async () => {
+    const file = tmp.file('conditional.yaml');
+    writeFileSync(file, '{{- if .Values.enabled }}\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n{{- end }}\n');
+    const result = await runCli(['audit', '--cluster-from', file]);
+    assertClearError(result, EXIT.error, /conditional\.yaml looks like an unrendered Helm template \(line 1/);
+  });
+
+  test('backup then apply with --cluster-from says each run is a new cluster', async () => {
+    const workdir = tmp.file('w12');
+    assert.equal((await runCli(['backup', '--cluster-from', demoPath, '--workdir', workdir])).code, 0);
+    const result = await runCli(['apply', '-n', NS, '--yes', '--cluster-from', demoPath, '--workdir', workdir]);
+    assertClearError(result, EXIT.error, /--cluster-from starts a new simulated cluster on every run, so a backup made by an earlier run is of another cluster/);
+    assert.doesNotMatch(result.stderr, /there is no backup of this cluster/);
+  });
+});

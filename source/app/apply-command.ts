@@ -11,6 +11,10 @@ import {makeStyle} from './style.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 import {latestBackupFor} from './workdir.ts';
 
+/** Why a --cluster-from run never finds the backup of an earlier one. */
+export const CLUSTER_FROM_IS_NEW =
+  "--cluster-from starts a new simulated cluster on every run, so a backup made by an earlier run is of another cluster: to try apply, use --demo (kept in the workdir), or run 'ambient-migrate sim --fixtures PATH' and point --kubeconfig at it";
+
 export interface ApplyFlags extends SessionFlags {
   namespaces: string[];
   yes?: boolean;
@@ -95,6 +99,10 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
   try {
     const {state, connection} = session;
     if (!flags.dryRun && !latestBackupFor(session.workdir, session.identity)) {
+      if (flags.clusterFrom) {
+        io.stderr.write(`ambient-migrate: error: ${CLUSTER_FROM_IS_NEW}\n`);
+        return 1;
+      }
       io.stderr.write(`ambient-migrate: error: there is no backup of this cluster in ${session.workdir}: run 'ambient-migrate backup' first (with the same --workdir)\n`);
       return 1;
     }
