@@ -67,9 +67,9 @@ export async function runWizard(flags: ClusterFlags & {workdir: string}, streams
     throw error;
   } finally {
     showProgress = () => true;
+    // Not paused: Ink reads stdin with a 'readable' listener, which a paused TTY stream never fed.
     streams.stdin.removeListener('data', onKey);
     streams.stdin.setRawMode?.(false);
-    streams.stdin.pause();
     streams.stdout.write(clear());
   }
   try {
