@@ -3,6 +3,7 @@ import React from 'react';
 import {Wizard} from '../ui/wizard/wizard.tsx';
 import {openCluster, type ClusterFlags} from './cluster-source.ts';
 import {createWizardServices} from './wizard-services.ts';
+import {checkWorkdir} from './workdir.ts';
 
 export interface TerminalStreams {
   stdin: NodeJS.ReadStream;
@@ -16,7 +17,8 @@ export interface TerminalStreams {
  */
 export async function runWizard(flags: ClusterFlags & {workdir: string}, streams: TerminalStreams = process): Promise<number> {
   if (!streams.stdin.isTTY || !streams.stdout.isTTY) {
-    // A bad kubeconfig, context or seed is still reported as such (the demo cluster needs no check).
+    // A bad workdir, kubeconfig, context or seed is still reported as such (the demo cluster needs no check).
+    checkWorkdir(flags.workdir);
     if (!flags.demo) {
       const connection = await openCluster(flags);
       try {
