@@ -193,7 +193,7 @@ const cases: Case[] = [
   {name: 'a missing certificate-authority', args: () => ['audit', '--kubeconfig', kubeconfig('ca', 'https://127.0.0.1:1', {'certificate-authority': path.join(home, 'gone-ca.crt')})], code: EXIT.error, says: /certificate-authority file .*gone-ca\.crt .* does not exist/},
   {name: 'a missing client certificate', args: () => ['audit', '--kubeconfig', kubeconfig('cert', 'https://127.0.0.1:1', undefined, {'client-certificate': path.join(home, 'gone.crt'), 'client-key': path.join(home, 'gone.key')})], code: EXIT.error, says: /client-certificate file .*gone\.crt .* does not exist/},
   {name: 'a JSON service, not an API server', args: () => ['audit', '--kubeconfig', kubeconfig('json', jsonUrl)], code: EXIT.error, says: /is not a Kubernetes API server/},
-  {name: 'a web page, not an API server', args: () => ['audit', '--kubeconfig', kubeconfig('html', htmlUrl)], code: EXIT.error, says: /is it a Kubernetes API server\?/},
+  {name: 'a web page, not an API server', args: () => ['audit', '--kubeconfig', kubeconfig('html', htmlUrl)], code: EXIT.error, says: /is not a Kubernetes API server: GET \/version answered with something that is not JSON/},
   {name: 'unrendered Helm templates', args: () => ['audit', '--cluster-from', userFile('chart/templates/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ .Values.namespace }}\n')], code: EXIT.error, says: /looks like an unrendered Helm template .* helm template/},
   {
     name: '--cluster-from: backup, then apply',

@@ -343,20 +343,21 @@ describe('item 10: credential plugins and the files a kubeconfig names', () => {
 });
 
 describe('item 11: a server that is not a Kubernetes API server', () => {
-  for (const [what, body, type] of [
-    ['a JSON service', '{"status":"ok"}', 'application/json'],
-    ['a web page', '<html><body>Welcome</body></html>', 'text/html'],
+  for (const [what, body, type, status] of [
+    ['a JSON service', '{"status":"ok"}', 'application/json', 200],
+    ['a web page', '<html><body>Welcome</body></html>', 'text/html', 200],
+    ['a web site without /version', '<html><body>Not Found</body></html>', 'text/html', 404],
   ] as const) {
     test(`${what} is said to be no API server, instead of 17 blockers`, async () => {
       const server = http.createServer((_req, res) => {
-        res.writeHead(200, {'content-type': type});
+        res.writeHead(status, {'content-type': type});
         res.end(body);
       });
       await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
       try {
         const file = kubeconfigFile(`not-api-${type.replace('/', '-')}.kubeconfig`, `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
         const result = await runCli(['audit', '--kubeconfig', file]);
-        assertClearError(result, EXIT.error, /is not a Kubernetes API server|is it a Kubernetes API server\?/);
+        assertClearError(result, EXIT.error, /is not a Kubernetes API server: GET \/version .* and GET \/api lists no API versions/);
         assert.doesNotMatch(result.stdout + result.stderr, /items array|blocker/);
       } finally {
         server.close();

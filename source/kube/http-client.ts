@@ -202,18 +202,30 @@ class HttpKubeClient implements KubeClient {
   private readonly signal?: AbortSignal;
 
   async version() {
-    const version = (await this.request('GET', '/version', {retry: true})) as {major?: unknown; minor?: unknown; gitVersion?: unknown};
-    if (typeof version?.gitVersion !== 'string' || !/^v\d+\.\d+/.test(version.gitVersion)) {
-      // Something answers, but is it an API server? /api says for sure.
-      let api: {kind?: unknown; versions?: unknown} | undefined;
-      try {
-        api = (await this.request('GET', '/api', {})) as typeof api;
-      } catch {
-        api = undefined;
+    let version: {major?: unknown; minor?: unknown; gitVersion?: unknown};
+    try {
+      version = (await this.request('GET', '/version', {retry: true})) as typeof version;
+    } catch (error) {
+      // A web page answers /version with 404 or HTML; an API server never does.
+      if (error instanceof KubeError && (error.kind === 'BadResponse' || error.kind === 'NotFound' || error.kind === 'NotInstalled') && !(await this.servesApi())) {
+        throw this.notAnApiServer(`GET /version answered ${error.kind === 'BadResponse' ? 'with something that is not JSON' : '404'} and GET /api lists no API versions`);
       }
-      if (api?.kind !== 'APIVersions' || !Array.isArray(api.versions)) throw this.notAnApiServer('GET /version has no Kubernetes version and GET /api lists no API versions');
+      throw error;
+    }
+    if ((typeof version?.gitVersion !== 'string' || !/^v\d+\.\d+/.test(version.gitVersion)) && !(await this.servesApi())) {
+      throw this.notAnApiServer('GET /version has no Kubernetes version and GET /api lists no API versions');
     }
     return version as {major: string; minor: string; gitVersion: string};
+  }
+
+  /** Whether GET /api is the APIVersions list every Kubernetes API server serves. */
+  private async servesApi(): Promise<boolean> {
+    try {
+      const api = (await this.request('GET', '/api', {})) as {kind?: unknown; versions?: unknown};
+      return api?.kind === 'APIVersions' && Array.isArray(api.versions);
+    } catch {
+      return false;
+    }
   }
 
   private notAnApiServer(why: string): KubeError {
