@@ -171,7 +171,7 @@ describe('apply against a misbehaving cluster', () => {
     c.sim.server.faults.add({verb: 'patch', resource: 'namespaces', name: NS, delayMs: 1500});
     const deps = testDeps({...c, client: connect({kubeconfig: c.kubeconfig, timeoutMs: 300})});
     await applyNamespace(state, NS, deps);
-    assert.ok(deps.events.some(e => /^retrying: label Namespace bookinfo: the API server .* did not answer PATCH \/api\/v1\/namespaces\/bookinfo within 0\.3s/.test(e)), deps.events.join('\n'));
+    assert.ok(deps.events.some(e => /^retrying: label Namespace bookinfo: the API server .* did not answer PATCH \/api\/v1\/namespaces\/bookinfo within 300ms/.test(e)), deps.events.join('\n'));
     // The abandoned PATCH still reaches the server later; its resourceVersion precondition makes it a no-op.
     await new Promise(r => setTimeout(r, 1600));
     const ns = await c.client.get(KINDS.namespace, undefined, NS);

@@ -123,11 +123,12 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
         for (const b of blockers) io.stderr.write(`ambient-migrate: refused: [${b.id}] ${b.message}\n`);
         return 3;
       }
-      // The plan's warnings, as the wizard's preview shows them, before the question or the first write.
+      // The plan's warnings, as the wizard's preview shows them, before the question or the first write:
+      // with the progress on stdout (stderr is for what went wrong).
       const warnings = plan.findings.filter(f => f.severity === 'warning');
       if (warnings.length > 0) {
-        io.stderr.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'} for ${plan.namespaces.join(', ')} (see 'ambient-migrate plan' for the fixes):\n`);
-        for (const w of warnings) io.stderr.write(`  ${findingLine(w, makeStyle(false))}\n`);
+        io.stdout.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'} for ${plan.namespaces.join(', ')} (see 'ambient-migrate plan' for the fixes):\n`);
+        for (const w of warnings) io.stdout.write(`  ${findingLine(w, makeStyle(false))}\n`);
       }
       for (const namespace of plan.namespaces) recordPlan(working, namespace, plan.operations.filter(o => o.namespace === namespace), new Date());
     }
