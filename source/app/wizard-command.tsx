@@ -69,9 +69,11 @@ export async function runWizard(flags: ClusterFlags & {workdir: string}, streams
     throw error;
   } finally {
     showProgress = () => true;
-    // Not paused: Ink reads stdin with a 'readable' listener, which a paused TTY stream never fed.
+    // Paused only when the wizard does not start (else the open terminal keeps the process alive): Ink
+    // reads stdin with a 'readable' listener, which a paused TTY stream never fed.
     streams.stdin.removeListener('data', onKey);
     streams.stdin.setRawMode?.(false);
+    if (!services) streams.stdin.pause();
     streams.stdout.write(clear());
   }
   try {
