@@ -4,6 +4,7 @@ import {Argument, Command, CommanderError, Option} from 'commander';
 import {UserFacingError} from './app/errors.ts';
 import type {ClusterFlags} from './app/cluster-source.ts';
 import type {OutputFormat} from './app/output.ts';
+import {parseRequestTimeout} from './app/request-timeout.ts';
 import {KubeError} from './kube/client.ts';
 import {KubeconfigError} from './kube/errors.ts';
 import {PACKAGE_ROOT} from './package-root.ts';
@@ -17,7 +18,8 @@ export interface GlobalFlags extends ClusterFlags {
   verbose?: boolean;
 }
 
-export const EXIT = {ok: 0, error: 1, usage: 2, blocked: 3} as const;
+/** The exit codes, as the README's table documents them. */
+export const EXIT = {ok: 0, error: 1, usage: 2, blocked: 3, differs: 4} as const;
 
 export const COMMANDS = ['audit', 'plan', 'backup', 'apply', 'revert', 'status', 'sim', 'completion', 'version', 'help'] as const;
 
@@ -56,6 +58,7 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
     .option('--workdir <dir>', 'where the state file and backups live', './ambient-migration')
     .option('--demo', 'use the built-in demo cluster (a simulated API server)')
     .option('--cluster-from <path>', 'start a simulated cluster from these manifests (a file or a directory)')
+    .addOption(new Option('--request-timeout <duration>', 'how long to wait for each API request: 0 (no limit), seconds, or 30s, 1m, 500ms (default 30s)').argParser(parseRequestTimeoutFlag))
     .option('-v, --verbose', 'log every API request (method, path, status, time) to stderr')
     .argument('[command]')
     .action(async (command: string | undefined, flags: GlobalFlags) => {
@@ -83,10 +86,11 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
       .command('plan')
       .description('compute the objects and ordered operations that move namespaces to ambient mode; writes nothing')
       .requiredOption('-n, --namespace <list>', 'namespaces to plan, comma-separated', parseNamespaces)
-      .option('--out <dir>', 'also write every created or changed object as YAML, plus plan.json, for GitOps'),
-  ).action(async (options: {namespace: string[]; output?: OutputFormat; out?: string}, command: Command) => {
+      .option('--out <dir>', 'also write every created or changed object as YAML, plus plan.json, for GitOps')
+      .option('--force', 'with --out: write into a directory that already holds other files'),
+  ).action(async (options: {namespace: string[]; output?: OutputFormat; out?: string; force?: boolean}, command: Command) => {
     const {runPlan} = await import('./app/plan-command.ts');
-    done(await runPlan({...globals(command), namespaces: options.namespace, output: options.output, out: options.out}));
+    done(await runPlan({...globals(command), namespaces: options.namespace, output: options.output, out: options.out, force: options.force}));
   });
 
   program
@@ -209,6 +213,12 @@ function parseNamespaces(value: string, previous: string[] = []): string[] {
   const names = value.split(',').map(n => n.trim()).filter(Boolean);
   if (names.length === 0) throw usageError('-n needs at least one namespace name');
   return [...previous, ...names];
+}
+
+function parseRequestTimeoutFlag(value: string): number {
+  const ms = parseRequestTimeout(value);
+  if (ms === undefined) throw usageError(`--request-timeout must be 0 (no limit), a number of seconds, or a duration such as 30s, 1m or 500ms; got '${value}'`);
+  return ms;
 }
 
 function parsePort(value: string): number {

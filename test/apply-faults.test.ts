@@ -171,7 +171,7 @@ describe('apply against a misbehaving cluster', () => {
     const gate = c.sim.server.faults.hold({verb: 'patch', resource: 'namespaces', name: NS});
     const deps = testDeps({...c, client: connect({kubeconfig: c.kubeconfig, timeoutMs: 300})});
     await applyNamespace(state, NS, deps);
-    assert.ok(deps.events.some(e => /^retrying: label Namespace bookinfo: the API server .* did not answer PATCH \/api\/v1\/namespaces\/bookinfo within 0\.3s/.test(e)), deps.events.join('\n'));
+    assert.ok(deps.events.some(e => /^retrying: label Namespace bookinfo: the API server .* did not answer PATCH \/api\/v1\/namespaces\/bookinfo within 300ms/.test(e)), deps.events.join('\n'));
     // The abandoned PATCH still reaches the server later; its resourceVersion precondition makes it a no-op.
     gate.release();
     await waitFor('the abandoned PATCH to be processed', () => c.journal().find(e => e.fault)?.status !== undefined);

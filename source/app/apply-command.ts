@@ -6,9 +6,15 @@ import {loadInventory} from '../core/inventory.ts';
 import {planMigration} from '../core/plan/planner.ts';
 import {recordPlan, type StateDocument} from '../core/state/state.ts';
 import {operationDiff} from '../ui/wizard/components/diff-lines.ts';
+import {findingLine} from './audit-format.ts';
 import {describeOperation} from './plan-format.ts';
+import {makeStyle} from './style.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 import {latestBackupFor} from './workdir.ts';
+
+/** Why a --cluster-from run never finds the backup of an earlier one. */
+export const CLUSTER_FROM_IS_NEW =
+  "--cluster-from starts a new simulated cluster on every run, so a backup made by an earlier run is of another cluster: to try apply, use --demo (kept in the workdir), or run 'ambient-migrate sim --fixtures PATH' and point --kubeconfig at it";
 
 export interface ApplyFlags extends SessionFlags {
   namespaces: string[];
@@ -37,6 +43,28 @@ export function progressLine(event: ApplyEvent): string | undefined {
     case 'retrying':
       return `[${event.namespace}]   retrying (${event.attempt}): ${event.what}`;
   }
+}
+
+/**
+ * Ctrl+C, `kill` (SIGTERM) and a closed terminal (SIGHUP) all mean "stop": at the next operation boundary,
+ * with the state saved and the lock released, saying so. Returns what removes the handlers.
+ */
+export function stopOnSignals(controller: AbortController, stderr: NodeJS.WritableStream): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handlers = signals.map(signal => {
+    const handler = () => {
+      if (!controller.signal.aborted) {
+        const why = signal === 'SIGINT' ? '' : `received ${signal}: `;
+        stderr.write(`\nambient-migrate: ${why}stopping after the current operation (the state file keeps the progress)…\n`);
+      }
+      controller.abort();
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  };
 }
 
 const survivingStreams = new WeakSet<NodeJS.WritableStream>();
@@ -69,14 +97,14 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
   const session = await openMigrationSession(flags, 'apply', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
   surviveClosedOutput(io.stdout, io.stderr);
   const controller = new AbortController();
-  const stop = () => {
-    io.stderr.write('\nambient-migrate: stopping after the current operation (the state file keeps the progress)…\n');
-    controller.abort();
-  };
-  process.once('SIGINT', stop);
+  const removeStopHandlers = stopOnSignals(controller, io.stderr);
   try {
     const {state, connection} = session;
     if (!flags.dryRun && !latestBackupFor(session.workdir, session.identity)) {
+      if (flags.clusterFrom) {
+        io.stderr.write(`ambient-migrate: error: ${CLUSTER_FROM_IS_NEW}\n`);
+        return 1;
+      }
       io.stderr.write(`ambient-migrate: error: there is no backup of this cluster in ${session.workdir}: run 'ambient-migrate backup' first (with the same --workdir)\n`);
       return 1;
     }
@@ -84,13 +112,25 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
     const toPlan = flags.namespaces.filter(n => !inProgress(working, n));
     if (toPlan.length > 0) {
       const inventory = await loadInventory(connection.client, AUDIT_KINDS);
-      const {plan, refused} = planMigration(inventory, {context: session.identity.context, server: session.identity.server, kubernetesVersion: session.kubernetesVersion}, toPlan);
+      const {plan, refused, audit} = planMigration(inventory, {context: session.identity.context, server: session.identity.server, kubernetesVersion: session.kubernetesVersion}, toPlan);
+      // A failing environment check blocks apply as it blocks the wizard: named, with its remedy.
+      const reasons = new Set(audit.namespaces.filter(n => toPlan.includes(n.name)).flatMap(n => n.reasons));
+      for (const check of audit.checks.filter(c => c.status === 'fail' && reasons.has(c.id))) {
+        io.stderr.write(`ambient-migrate: refused: environment check ${check.id} failed: ${check.message}\n${indent(`fix: ${check.remedy}`, '  ')}\n`);
+      }
       for (const r of refused) io.stderr.write(`ambient-migrate: refused: ${r.message}\n`);
       if (refused.length > 0) return refused.some(r => r.reason === 'unknown') ? 2 : 3;
       const blockers = plan.findings.filter(f => f.severity === 'blocker');
       if (blockers.length > 0) {
         for (const b of blockers) io.stderr.write(`ambient-migrate: refused: [${b.id}] ${b.message}\n`);
         return 3;
+      }
+      // The plan's warnings, as the wizard's preview shows them, before the question or the first write:
+      // with the progress on stdout (stderr is for what went wrong).
+      const warnings = plan.findings.filter(f => f.severity === 'warning');
+      if (warnings.length > 0) {
+        io.stdout.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'} for ${plan.namespaces.join(', ')} (see 'ambient-migrate plan' for the fixes):\n`);
+        for (const w of warnings) io.stdout.write(`  ${findingLine(w, makeStyle(false))}\n`);
       }
       for (const namespace of plan.namespaces) recordPlan(working, namespace, plan.operations.filter(o => o.namespace === namespace), new Date());
     }
@@ -143,7 +183,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
     }
     throw error;
   } finally {
-    process.removeListener('SIGINT', stop);
+    removeStopHandlers();
     await session.close();
   }
 }
@@ -165,4 +205,8 @@ function printClientDryRun(state: StateDocument, namespaces: string[], stdout: N
 function inProgress(state: StateDocument, namespace: string): boolean {
   const record = state.namespaces[namespace];
   return Boolean(record && record.status !== 'reverted' && record.operations.some(o => o.status !== 'pending'));
+}
+
+function indent(text: string, prefix: string): string {
+  return text.split('\n').map((line, i) => (i === 0 ? prefix : `${prefix}     `) + line).join('\n');
 }

@@ -27,7 +27,8 @@ export function findingLine(finding: Finding, style: Style): string {
 export function formatAudit(report: AuditReport, style: Style): string {
   const out: string[] = [];
   const c = report.cluster;
-  const istio = c.istio.length ? c.istio.map(i => `${i.version ?? '?'} (revision ${i.revision})`).join(', ') : 'not found';
+  const deploymentsUnread = report.unreadable.some(u => u.resource === 'deployments.apps');
+  const istio = c.istio.length ? c.istio.map(i => `${i.version ?? '?'} (revision ${i.revision})`).join(', ') : deploymentsUnread ? 'unknown (Deployments could not be read)' : 'not found';
   out.push(`${style.bold('Cluster')}  context ${c.context} · ${c.server} · Kubernetes ${c.kubernetesVersion} · Istio ${istio} · installed with ${c.installMethod}`);
   out.push('');
   out.push(style.bold('Environment'));

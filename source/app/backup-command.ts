@@ -1,8 +1,8 @@
 import {buildBackup, BACKUP_KINDS} from '../core/backup/backup.ts';
 import {clusterIdentity} from '../core/cluster-identity.ts';
 import {itemsOf, loadInventory} from '../core/inventory.ts';
-import {openCluster, UserFacingError, type ClusterFlags} from './cluster-source.ts';
-import {writeBackup} from './workdir.ts';
+import {openCluster, type ClusterFlags} from './cluster-source.ts';
+import {checkWorkdir, describeWriteError, writeBackup} from './workdir.ts';
 
 export interface BackupFlags extends ClusterFlags {
   workdir: string;
@@ -10,6 +10,7 @@ export interface BackupFlags extends ClusterFlags {
 
 /** `ambient-migrate backup`: every kind the migration may touch, as YAML that `kubectl apply -f` restores. */
 export async function runBackup(flags: BackupFlags, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  checkWorkdir(flags.workdir);
   const connection = await openCluster(flags);
   try {
     const inventory = await loadInventory(connection.client, BACKUP_KINDS);
@@ -20,7 +21,7 @@ export async function runBackup(flags: BackupFlags, stdout: NodeJS.WritableStrea
     try {
       dir = writeBackup(flags.workdir, backup, line => stderr.write(`${line}\n`));
     } catch (error) {
-      throw new UserFacingError(`cannot write the backup in ${flags.workdir}: ${(error as Error).message}`);
+      throw describeWriteError(error, `the backup in ${flags.workdir}`, 'run backup again');
     }
 
     const total = backup.files.reduce((sum, f) => sum + f.count, 0);

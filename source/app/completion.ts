@@ -115,7 +115,7 @@ function fishScript(commands: CompletionCommand[]): string {
 export async function listNamespaceNames(flags: ClusterFlags): Promise<string[]> {
   try {
     const {openCluster} = await import('./cluster-source.ts');
-    const connection = await openCluster({...flags, requestTimeoutMs: flags.requestTimeoutMs ?? 3000, readAttempts: 1});
+    const connection = await openCluster({...flags, requestTimeout: flags.requestTimeout ?? 3000}, {connect: {readAttempts: 1, onProgress: undefined}});
     try {
       return (await connection.client.list(KINDS.namespace)).map(n => n.metadata.name).sort();
     } finally {

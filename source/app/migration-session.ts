@@ -1,9 +1,10 @@
 import {clusterIdentity, type ClusterIdentity} from '../core/cluster-identity.ts';
 import type {StateDocument} from '../core/state/state.ts';
+import type {ConnectOptions} from '../kube/http-client.ts';
 import {KINDS} from '../kube/kinds.ts';
 import {openCluster, type ClusterConnection, type ClusterFlags} from './cluster-source.ts';
 import {acquireLock, loadState, removeStaleTempFiles, saveState} from './state-store.ts';
-import {ensureWorkdir} from './workdir.ts';
+import {checkWorkdir, ensureWorkdir} from './workdir.ts';
 
 export interface SessionFlags extends ClusterFlags {
   workdir: string;
@@ -25,9 +26,11 @@ export async function openMigrationSession(
   flags: SessionFlags,
   command: string,
   notify: (message: string) => void,
-  options: {lock?: boolean; controllerDelayMs?: number} = {},
+  options: {lock?: boolean; controllerDelayMs?: number; connect?: Partial<ConnectOptions>} = {},
 ): Promise<MigrationSession> {
-  const connection = await openCluster(flags, {controllerDelayMs: options.controllerDelayMs});
+  // A workdir that cannot be one is refused before the cluster is contacted or anything is written.
+  checkWorkdir(flags.workdir);
+  const connection = await openCluster(flags, {controllerDelayMs: options.controllerDelayMs, connect: options.connect});
   let release: () => void = () => {};
   try {
     const version = await connection.client.version();

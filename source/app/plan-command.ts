@@ -1,9 +1,10 @@
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {AUDIT_KINDS} from '../core/audit/context.ts';
 import {loadInventory} from '../core/inventory.ts';
 import {planMigration} from '../core/plan/planner.ts';
-import {openCluster, type ClusterFlags} from './cluster-source.ts';
+import {openCluster, UserFacingError, type ClusterFlags} from './cluster-source.ts';
+import {describeWriteError} from './workdir.ts';
 import {formatPlan, planFiles} from './plan-format.ts';
 import {writeStructured, type OutputFormat} from './output.ts';
 import {colorEnabled, makeStyle} from './style.ts';
@@ -12,6 +13,28 @@ export interface PlanFlags extends ClusterFlags {
   namespaces: string[];
   output?: OutputFormat;
   out?: string;
+  /** With --out: write into a directory that holds other files. */
+  force?: boolean;
+}
+
+/**
+ * `--out` is checked before anything is read: it must be a directory (or not exist yet), and one that
+ * holds other files is refused unless --force, since plan.json and the YAML files would be mixed with them.
+ */
+export function checkOutDir(out: string, force: boolean | undefined): void {
+  let stat;
+  try {
+    stat = statSync(out);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UserFacingError(`--out ${out} cannot be created: part of that path is a file; pass a directory`);
+    throw new UserFacingError(`cannot use --out ${out}: ${(error as Error).message}`);
+  }
+  if (!stat.isDirectory()) throw new UserFacingError(`--out ${out} is a file, not a directory: pass a new or empty directory for plan.json and the YAML files; the file was not changed`);
+  const entries = readdirSync(out);
+  if (entries.length > 0 && !force) {
+    throw new UserFacingError(`--out ${out} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries.slice(0, 3).join(', ')}): pass a new or empty directory, or add --force to write plan.json and the YAML files among them`);
+  }
 }
 
 /**
@@ -20,6 +43,7 @@ export interface PlanFlags extends ClusterFlags {
  * unknown namespace.
  */
 export async function runPlan(flags: PlanFlags, stdout: NodeJS.WritableStream & {isTTY?: boolean} = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  if (flags.out) checkOutDir(flags.out, flags.force);
   const connection = await openCluster(flags);
   try {
     const version = await connection.client.version();
@@ -29,12 +53,16 @@ export async function runPlan(flags: PlanFlags, stdout: NodeJS.WritableStream & 
     else stdout.write(formatPlan(plan, refused, makeStyle(colorEnabled(stdout))));
     if (flags.out) {
       const files = planFiles(plan);
-      for (const file of files) {
-        const target = path.join(flags.out, file.path);
-        mkdirSync(path.dirname(target), {recursive: true});
-        writeFileSync(target, file.content);
+      try {
+        for (const file of files) {
+          const target = path.join(flags.out, file.path);
+          mkdirSync(path.dirname(target), {recursive: true});
+          writeFileSync(target, file.content);
+        }
+        writeFileSync(path.join(flags.out, 'plan.json'), `${JSON.stringify({...plan, refused}, null, 2)}\n`);
+      } catch (error) {
+        throw describeWriteError(error, `the plan to ${flags.out}`, 'run plan again');
       }
-      writeFileSync(path.join(flags.out, 'plan.json'), `${JSON.stringify({...plan, refused}, null, 2)}\n`);
       stderr.write(`wrote ${files.length} object file${files.length === 1 ? '' : 's'} and plan.json to ${flags.out}\n`);
     }
     if (refused.some(r => r.reason === 'unknown')) return 2;

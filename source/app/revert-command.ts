@@ -1,7 +1,7 @@
 import {createInterface} from 'node:readline/promises';
 import {ApplyStopped, type ApplyEvent} from '../core/apply/execute.ts';
 import {revertNamespace, revertOrder, type ConflictChoice} from '../core/apply/revert.ts';
-import {progressLine, surviveClosedOutput} from './apply-command.ts';
+import {progressLine, stopOnSignals, surviveClosedOutput} from './apply-command.ts';
 import {describeOperation} from './plan-format.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 
@@ -43,6 +43,8 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
   }
   const session = await openMigrationSession(flags, 'revert', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
   surviveClosedOutput(io.stdout, io.stderr);
+  const controller = new AbortController();
+  const removeStopHandlers = stopOnSignals(controller, io.stderr);
   try {
     const missing = flags.namespaces.filter(n => !session.state.namespaces[n]);
     if (missing.length > 0) {
@@ -81,6 +83,7 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
           sleep: ms => new Promise(r => setTimeout(r, ms)),
           persist,
           dryRun: Boolean(flags.dryRun),
+          stopRequested: () => controller.signal.aborted,
           report: event => {
             const line = revertProgressLine(event);
             if (line) io.stdout.write(`${line}\n`);
@@ -112,6 +115,7 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
     }
     throw error;
   } finally {
+    removeStopHandlers();
     await session.close();
   }
 }

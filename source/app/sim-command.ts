@@ -1,3 +1,4 @@
+import {existsSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {SeedError, DEMO_FIXTURES} from '../sim/seed.ts';
 import {startSimulator} from '../sim/simulator.ts';
@@ -28,7 +29,17 @@ export async function runSimulatorCommand(flags: {fixtures?: string; port?: numb
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserFacingError(`port ${flags.port} on 127.0.0.1 is already in use: pick another with --port, or omit it`);
     throw error;
   }
-  const kubeconfig = path.resolve(simulator.writeKubeconfig(flags.kubeconfigOut));
+  let kubeconfig: string;
+  try {
+    if (existsSync(flags.kubeconfigOut) && statSync(flags.kubeconfigOut).isDirectory()) {
+      throw new UserFacingError(`--kubeconfig-out ${flags.kubeconfigOut} is a directory: name the file to write, e.g. ${path.join(flags.kubeconfigOut, 'sim.kubeconfig')}`);
+    }
+    kubeconfig = path.resolve(simulator.writeKubeconfig(flags.kubeconfigOut));
+  } catch (error) {
+    await simulator.close();
+    if (error instanceof UserFacingError) throw error;
+    throw new UserFacingError(`cannot write the kubeconfig ${flags.kubeconfigOut}: ${(error as Error).message}; pass another --kubeconfig-out`);
+  }
   process.stdout.write(
     [
       `Simulated Kubernetes API server (v1.32) listening on ${simulator.url}`,

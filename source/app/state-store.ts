@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {sameCluster, type ClusterIdentity} from '../core/cluster-identity.ts';
 import {isProblem, newState, parseState, type StateDocument} from '../core/state/state.ts';
-import {UserFacingError} from './cluster-source.ts';
-import {writePrivateFile} from './workdir.ts';
+import {UserFacingError} from './errors.ts';
+import {describeWriteError, writePrivateFile} from './workdir.ts';
 
 export const STATE_FILE = 'state.json';
 export const LOCK_FILE = 'state.lock';
@@ -43,7 +43,12 @@ export function loadState(workdir: string, identity: ClusterIdentity, now: Date)
 }
 
 export async function saveState(workdir: string, state: StateDocument): Promise<void> {
-  await writePrivateFile(statePath(workdir), `${JSON.stringify(state, null, 2)}\n`);
+  try {
+    writePrivateFile(statePath(workdir), `${JSON.stringify(state, null, 2)}\n`);
+  } catch (error) {
+    // The previous state.json is intact (writes are atomic), so the same command picks up from there.
+    throw describeWriteError(error, `the state file ${statePath(workdir)}`, 'run the same command again: it resumes where the state file says it stopped');
+  }
 }
 
 /**

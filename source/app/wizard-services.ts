@@ -10,8 +10,10 @@ import {loadInventory, type Inventory} from '../core/inventory.ts';
 import {readOverview} from '../core/overview.ts';
 import {planMigration} from '../core/plan/planner.ts';
 import type {Plan} from '../core/plan/types.ts';
+import type {ConnectOptions} from '../kube/http-client.ts';
 import {newState, progress, recordPlan} from '../core/state/state.ts';
 import type {RunResult, WizardServices} from '../ui/wizard/services.ts';
+import {CLUSTER_FROM_IS_NEW} from './apply-command.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 import {statePath} from './state-store.ts';
 import {latestBackupFor, writeBackup} from './workdir.ts';
@@ -19,8 +21,8 @@ import {latestBackupFor, writeBackup} from './workdir.ts';
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms));
 
 /** The wizard's intents, implemented with the same core functions as the commands. */
-export async function createWizardServices(flags: SessionFlags, notify: (message: string) => void): Promise<WizardServices> {
-  const session = await openMigrationSession(flags, 'wizard', notify, {controllerDelayMs: flags.demo ? 150 : 0});
+export async function createWizardServices(flags: SessionFlags, notify: (message: string) => void, options: {connect?: Partial<ConnectOptions>} = {}): Promise<WizardServices> {
+  const session = await openMigrationSession(flags, 'wizard', notify, {controllerDelayMs: flags.demo ? 150 : 0, connect: options.connect});
   const client = session.connection.client;
   let state = session.state;
   let auditInventoryCache: Inventory | undefined;
@@ -83,7 +85,7 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
       return {plan, refused};
     },
     async apply(namespaces, hooks): Promise<RunResult> {
-      if (!latestBackupFor(session.workdir, session.identity)) return {ok: false, message: `there is no backup of this cluster in ${session.workdir}: back up first`};
+      if (!latestBackupFor(session.workdir, session.identity)) return {ok: false, message: flags.clusterFrom ? CLUSTER_FROM_IS_NEW : `there is no backup of this cluster in ${session.workdir}: back up first`};
       // The plan the user previewed is what gets recorded; namespaces already under way keep theirs.
       for (const ns of namespaces) {
         const ops = lastPlan?.operations.filter(o => o.namespace === ns);

@@ -2,11 +2,12 @@
  * The workdir holds the state file and backups: the mesh's whole security policy, so owner-only (0700
  * directories, 0600 files), and every file is replaced atomically so a crash never leaves half of one.
  */
-import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, chmodSync, statSync, unlinkSync, writeSync} from 'node:fs';
+import {accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync, statSync, unlinkSync, writeSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import {BACKUP_SCHEMA_VERSION, sha256, type Backup, type BackupManifest} from '../core/backup/backup.ts';
 import {sameCluster, type ClusterIdentity} from '../core/cluster-identity.ts';
+import {UserFacingError} from './errors.ts';
 
 /**
  * The backup's manifest. No extension on purpose: `kubectl apply -f <dir>` reads every `.json`, `.yaml`
@@ -16,15 +17,71 @@ import {sameCluster, type ClusterIdentity} from '../core/cluster-identity.ts';
 export const MANIFEST_FILE = 'MANIFEST';
 export const BACKUPS_DIR = 'backups';
 
+/**
+ * Refuses a workdir that cannot be one, before anything is started or changed: a path that is a file (or
+ * under a file), or a directory this user cannot write. Nothing is created or chmodded here.
+ */
+export function checkWorkdir(dir: string): void {
+  let at = path.resolve(dir);
+  // The nearest part of the path that exists must be a directory we can write into.
+  for (;;) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(at).isDirectory();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && path.dirname(at) !== at) {
+        at = path.dirname(at);
+        continue;
+      }
+      if (code === 'ENOTDIR') {
+        at = path.dirname(at);
+        continue;
+      }
+      throw new UserFacingError(`cannot use --workdir ${dir}: ${(error as Error).message}`);
+    }
+    if (!isDirectory) {
+      const what = at === path.resolve(dir) ? `--workdir ${dir} is a file, not a directory` : `--workdir ${dir} cannot be created: ${at} is a file`;
+      throw new UserFacingError(`${what}: pass a directory for the state file and backups (it is created if missing); the file was not changed`);
+    }
+    try {
+      accessSync(at, constants.W_OK | constants.X_OK);
+    } catch {
+      const what = at === path.resolve(dir) ? `--workdir ${dir} is not writable` : `--workdir ${dir} cannot be created: ${at} is not writable`;
+      throw new UserFacingError(`${what}: pass a directory you can write to with --workdir; nothing was changed`);
+    }
+    return;
+  }
+}
+
+/**
+ * What a failed write means for the user: a full disk (or quota) is said as such, with where and what
+ * to do; anything else keeps its own message.
+ */
+export function describeWriteError(error: unknown, what: string, then: string): UserFacingError {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof UserFacingError) return error;
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') {
+    return new UserFacingError(`the disk is full (${e.code}): cannot write ${what}. Free some space on that disk, then ${then}`);
+  }
+  if (e?.code === 'EROFS' || e?.code === 'EACCES' || e?.code === 'EPERM') {
+    return new UserFacingError(`cannot write ${what}: ${e.code === 'EROFS' ? 'the file system is read-only' : 'permission denied'}. Use a --workdir you can write to, then ${then}`);
+  }
+  return new UserFacingError(`cannot write ${what}: ${e?.message ?? String(error)}; then ${then}`);
+}
+
 /** Creates `dir` (and parents) owner-only, or tightens an existing one to 0700, saying so. */
 export function ensureWorkdir(dir: string, warn: (line: string) => void = line => process.stderr.write(`${line}\n`)): void {
+  checkWorkdir(dir);
   if (!existsSync(dir)) {
     mkdirSync(dir, {recursive: true, mode: 0o700});
     chmodSync(dir, 0o700); // the mode passed to mkdir is reduced by the umask, never widened
     return;
   }
-  const mode = statSync(dir).mode & 0o777;
-  if (mode !== 0o700) {
+  const stat = statSync(dir);
+  const mode = stat.mode & 0o777;
+  // Only a directory of this user is tightened: someone else's (shared, or root's) is not ours to change.
+  if (mode !== 0o700 && (process.getuid === undefined || stat.uid === process.getuid())) {
     chmodSync(dir, 0o700);
     if (mode & 0o077) warn(`ambient-migrate: ${dir} was open to other users (mode ${mode.toString(8)}); changed it to 700`);
   }
@@ -76,9 +133,15 @@ export function writeBackup(workdir: string, backup: Backup, warn?: (line: strin
   const parent = path.join(workdir, BACKUPS_DIR);
   makePrivateDir(parent);
   const dir = createUniqueDir(parent, backup.directoryName);
-  for (const file of backup.files) writePrivateFile(path.join(dir, file.name), file.content);
-  // Last: a directory without a manifest is a backup that did not finish, and is never trusted.
-  writePrivateFile(path.join(dir, MANIFEST_FILE), `${JSON.stringify(backup.manifest, null, 2)}\n`);
+  try {
+    for (const file of backup.files) writePrivateFile(path.join(dir, file.name), file.content);
+    // Last: a directory without a manifest is a backup that did not finish, and is never trusted.
+    writePrivateFile(path.join(dir, MANIFEST_FILE), `${JSON.stringify(backup.manifest, null, 2)}\n`);
+  } catch (error) {
+    // Half a backup is never used; removing it gives back the space it took (a full disk is the usual cause).
+    rmSync(dir, {recursive: true, force: true});
+    throw describeWriteError(error, `the backup in ${dir}`, 'run backup again');
+  }
   return dir;
 }
 

@@ -74,6 +74,7 @@ export type KubeErrorKind =
   | 'Unreachable'
   | 'ConnectionDropped'
   | 'BadResponse'
+  | 'Cancelled'
   | 'Other';
 
 /** Every failure talking to the cluster, with what a user needs to act on it. */

@@ -1,21 +1,24 @@
 import {existsSync, readFileSync} from 'node:fs';
-import path from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
+import path from 'node:path';
 import fetch, {type RequestInit, type Response} from 'node-fetch';
 import {KubeError, type ClusterEndpoint, type KubeClient, type KubeObject, type ListOptions, type PatchType, type WriteOptions} from './client.ts';
-import type {KindRef} from './kinds.ts';
-import {certificateAuthority, credentialsFor, inClusterConfig, Kubeconfig, mergeFile} from './kubeconfig.ts';
-
 import {KubeconfigError} from './errors.ts';
+import type {KindRef} from './kinds.ts';
+import {certificateAuthority, credentialsFor, inClusterConfig, Kubeconfig, loginAdvice, mergeFile} from './kubeconfig.ts';
 
 export {KubeconfigError};
 
 export interface ConnectOptions {
   kubeconfig?: string;
   context?: string;
-  /** Per-request timeout; client-node has none by default, so a stalled server would hang us. */
+  /** Per-request timeout (`--request-timeout`); 0 waits for ever. client-node has none by default, so a stalled server would hang us. */
   timeoutMs?: number;
+  /** Told when a request is slow or tried again ("waiting for https://... (attempt 2 of 2)"). */
+  onProgress?: (message: string) => void;
+  /** Aborts every request in flight and every later one (the user quit). */
+  signal?: AbortSignal;
   /** Attempts for reads that fail transiently (429, 5xx, dropped connections, timeouts). */
   readAttempts?: number;
   env?: NodeJS.ProcessEnv;
@@ -76,6 +79,7 @@ function finish(config: Kubeconfig, options: ConnectOptions, source: string): {c
     throw new KubeconfigError(`context "${current.name}" in ${source} names cluster "${current.context.cluster}", which ${source} does not define: fix the context or add the cluster`);
   }
   if (!current.cluster.server) throw new KubeconfigError(`cluster "${current.context.cluster}" in ${source} has no server: set clusters[].cluster.server`);
+  checkReferencedFiles(config, source, options.env ?? process.env);
   return {config, source};
 }
 
@@ -105,12 +109,54 @@ function loadDefault(config: Kubeconfig, env: NodeJS.ProcessEnv): Kubeconfig {
   return config;
 }
 
+/**
+ * The files and the credential plugin the current context names, checked before any request, so the
+ * message says which file or plugin and what to do.
+ */
+function checkReferencedFiles(config: Kubeconfig, source: string, env: NodeJS.ProcessEnv): void {
+  const current = config.current()!;
+  const cluster = current.cluster!;
+  const user = current.user;
+  const userName = current.context.user;
+  const files: Array<[string | undefined, string, string]> = [
+    [cluster.certificateAuthorityData ? undefined : cluster.certificateAuthorityFile, 'certificate-authority', `cluster "${current.context.cluster}"`],
+    [user.clientCertificateData ? undefined : user.clientCertificateFile, 'client-certificate', `user "${userName}"`],
+    [user.clientKeyData ? undefined : user.clientKeyFile, 'client-key', `user "${userName}"`],
+  ];
+  for (const [file, field, owner] of files) {
+    if (file && !existsSync(file)) {
+      throw new KubeconfigError(`the ${field} file ${file} (${owner} in ${source}) does not exist: fix the path in the kubeconfig, or get a fresh kubeconfig from your cluster provider`);
+    }
+  }
+  const command = user.exec?.command;
+  if (command && !commandExists(command, env)) {
+    const hint = user.exec?.installHint ? ` (${user.exec.installHint.trim().split('\n')[0]})` : '';
+    throw new KubeconfigError(`the credential plugin "${command}" (user "${userName}" in ${source}) is not installed or not on PATH: ${loginAdvice(command)}${hint}`);
+  }
+}
+
+function commandExists(command: string, env: NodeJS.ProcessEnv): boolean {
+  if (command.includes('/')) return existsSync(command);
+  return (env.PATH ?? '').split(path.delimiter).filter(Boolean).some(dir => existsSync(path.join(dir, command)));
+}
+
+
 function isEmptyFile(file: string): boolean {
   try {
     return readFileSync(file, 'utf8').trim() === '';
   } catch {
     return false;
   }
+}
+
+/** What `--request-timeout` defaults to; a request that times out is tried once more. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const TIMEOUT_ATTEMPTS = 2;
+/** How long a request may take before the wait is reported. */
+const SLOW_REQUEST_MS = 2_000;
+
+function formatDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 export function connect(options: ConnectOptions = {}): KubeClient {
@@ -136,13 +182,15 @@ class HttpKubeClient implements KubeClient {
   constructor(private readonly config: Kubeconfig, options: ConnectOptions) {
     const current = config.current()!;
     this.endpoint = {context: current.name, server: current.cluster!.server, user: current.context.user};
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.readAttempts = options.readAttempts ?? 4;
+    this.onProgress = options.onProgress;
+    this.signal = options.signal;
     this.log = options.log;
     this.env = options.env ?? process.env;
   }
 
-  /** Built on the first request (an exec plugin runs then, not at start-up); rebuilt after a 401 from an expiring plugin credential. */
+  /** Built on the first request (an exec plugin runs then, not at start-up); built again after a failure. */
   private transportFor(): Promise<Transport> {
     this.transport ??= this.buildTransport().catch(error => {
       this.transport = undefined;
@@ -151,13 +199,13 @@ class HttpKubeClient implements KubeClient {
     return this.transport;
   }
 
+  /** TLS and credentials from the kubeconfig. A plain-http server (kubectl proxy) is used as kubectl uses it. */
   private async buildTransport(): Promise<Transport> {
     const current = this.config.current()!;
     const cluster = current.cluster!;
     if (current.user.authProvider || cluster.proxyUrl) return legacyTransport(this.config, current.name);
     const credentials = await credentialsFor(current.context.user, current.user, cluster, this.env);
-    const url = new URL(cluster.server);
-    if (url.protocol === 'http:') return {agent: new http.Agent(), headers: credentials.headers};
+    if (new URL(cluster.server).protocol === 'http:') return {agent: new http.Agent(), headers: credentials.headers};
     const agent = new https.Agent({
       ca: certificateAuthority(current.context.cluster, cluster),
       cert: credentials.clientCertificateData,
@@ -168,8 +216,42 @@ class HttpKubeClient implements KubeClient {
     return {agent, headers: credentials.headers};
   }
 
+  private readonly onProgress?: (message: string) => void;
+  private readonly signal?: AbortSignal;
+
   async version() {
-    return (await this.request('GET', '/version', {retry: true})) as {major: string; minor: string; gitVersion: string};
+    let version: {major?: unknown; minor?: unknown; gitVersion?: unknown};
+    try {
+      version = (await this.request('GET', '/version', {retry: true})) as typeof version;
+    } catch (error) {
+      // A web page answers /version with 404 or HTML; an API server never does.
+      if (error instanceof KubeError && (error.kind === 'BadResponse' || error.kind === 'NotFound' || error.kind === 'NotInstalled') && !(await this.servesApi())) {
+        throw this.notAnApiServer(`GET /version answered ${error.kind === 'BadResponse' ? 'with something that is not JSON' : '404'} and GET /api lists no API versions`);
+      }
+      throw error;
+    }
+    if ((typeof version?.gitVersion !== 'string' || !/^v\d+\.\d+/.test(version.gitVersion)) && !(await this.servesApi())) {
+      throw this.notAnApiServer('GET /version has no Kubernetes version and GET /api lists no API versions');
+    }
+    return version as {major: string; minor: string; gitVersion: string};
+  }
+
+  /** Whether GET /api is the APIVersions list every Kubernetes API server serves. */
+  private async servesApi(): Promise<boolean> {
+    try {
+      const api = (await this.request('GET', '/api', {})) as {kind?: unknown; versions?: unknown};
+      return api?.kind === 'APIVersions' && Array.isArray(api.versions);
+    } catch {
+      return false;
+    }
+  }
+
+  private notAnApiServer(why: string): KubeError {
+    return new KubeError(
+      'BadResponse',
+      `${this.endpoint.server} (context "${this.endpoint.context}") is not a Kubernetes API server: ${why}. Check the server in your kubeconfig, or choose another context with --context`,
+      {},
+    );
   }
 
   async list(kind: KindRef, options: ListOptions = {}): Promise<KubeObject[]> {
@@ -186,7 +268,7 @@ class HttpKubeClient implements KubeClient {
         metadata?: {continue?: string};
       };
       if (!Array.isArray(page.items)) {
-        throw new KubeError('BadResponse', `the server's list of ${kind.plural} has no items array`, {resource: kind.plural, group: kind.group});
+        throw new KubeError('BadResponse', `the server's list of ${kind.plural} has no items array: is ${this.endpoint.server} a Kubernetes API server?`, {resource: kind.plural, group: kind.group});
       }
       // List items carry no apiVersion/kind on a real server; fill them in so objects stand alone.
       for (const item of page.items) items.push({...item, apiVersion: item.apiVersion ?? apiVersion(kind), kind: item.kind ?? kind.kind});
@@ -243,23 +325,56 @@ class HttpKubeClient implements KubeClient {
     path: string,
     options: {query?: URLSearchParams; body?: string; contentType?: string; retry?: boolean; kind?: KindRef; name?: string; namespace?: string},
   ): Promise<unknown> {
-    const attempts = options.retry ? this.readAttempts : 1;
+    let attempts = options.retry ? this.readAttempts : 1;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(method, path, options);
+        return await this.once(method, path, options, {attempt, attempts});
       } catch (error) {
-        if (!(error instanceof KubeError) || !error.transient || attempt >= attempts) throw error;
+        if (!(error instanceof KubeError)) throw error;
+        // A server that does not answer in the whole timeout is tried once more, not four times over: the
+        // total wait stays at two timeouts, and the message says how long it was.
+        if (error.kind === 'Timeout') attempts = Math.min(attempts, TIMEOUT_ATTEMPTS);
+        if (!error.transient || attempt >= attempts) {
+          if (error.kind === 'Timeout') {
+            const seconds = (Date.now() - started) / 1000;
+            error.message = `${error.message}${attempt > 1 ? ` (${attempt} attempts, ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s in all)` : ''}: check that the cluster is up and reachable, or wait longer with --request-timeout (e.g. --request-timeout 2m)`;
+          }
+          throw error;
+        }
         const backoff = error.details.retryAfterSeconds !== undefined ? Math.min(error.details.retryAfterSeconds, 10) * 1000 : 200 * 2 ** (attempt - 1);
-        await new Promise(r => setTimeout(r, backoff));
+        this.onProgress?.(`waiting for ${this.endpoint.server} (attempt ${attempt + 1} of ${attempts}): ${method} ${path} ${error.kind === 'Timeout' ? 'timed out' : `failed (${error.kind})`}`);
+        await this.pause(backoff);
       }
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.signal?.aborted) return reject(this.cancelled());
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(this.cancelled());
+      };
+      const timer = setTimeout(() => {
+        this.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      this.signal?.addEventListener('abort', onAbort, {once: true});
+    });
+  }
+
+  private cancelled(): KubeError {
+    return new KubeError('Cancelled', `cancelled: the requests to ${this.endpoint.server} were stopped`, {});
   }
 
   private async once(
     method: string,
     path: string,
     options: {query?: URLSearchParams; body?: string; contentType?: string; kind?: KindRef; name?: string; namespace?: string},
+    progress: {attempt: number; attempts: number} = {attempt: 1, attempts: 1},
   ): Promise<unknown> {
+    if (this.signal?.aborted) throw this.cancelled();
     const server = this.endpoint.server.replace(/\/+$/, '');
     const url = `${server}${path}${options.query && [...options.query].length ? `?${options.query}` : ''}`;
     let transport: Transport;
@@ -270,8 +385,12 @@ class HttpKubeClient implements KubeClient {
       throw new KubeconfigError(`cannot set up the connection to ${this.endpoint.server}: ${firstLine(error)}`);
     }
     const controller = new AbortController();
-    // 0 is kubectl's "no timeout".
-    const timer = this.timeoutMs > 0 ? setTimeout(() => controller.abort(), this.timeoutMs) : undefined;
+    let timedOut = false;
+    const timer = this.timeoutMs > 0 ? setTimeout(() => ((timedOut = true), controller.abort()), this.timeoutMs) : undefined;
+    // A request that takes a while is said to be waited for, so a silent server is not a blank screen.
+    const slow = this.onProgress ? setTimeout(() => this.onProgress!(`waiting for ${this.endpoint.server} (attempt ${progress.attempt} of ${Math.max(progress.attempt, Math.min(progress.attempts, TIMEOUT_ATTEMPTS))}): ${method} ${path}…`), SLOW_REQUEST_MS) : undefined;
+    const onAbort = () => controller.abort();
+    this.signal?.addEventListener('abort', onAbort, {once: true});
     const headers: Record<string, string> = {
       ...transport.headers,
       Accept: 'application/json',
@@ -286,11 +405,14 @@ class HttpKubeClient implements KubeClient {
       response = await fetch(url, {agent: transport.agent, method, headers, body: options.body, signal: controller.signal as RequestInit['signal']});
       text = await response.text();
     } catch (error) {
+      if (this.signal?.aborted && !timedOut) throw this.cancelled();
       const failure = this.networkError(error, method, url, where);
       this.log?.(`${method} ${url} failed after ${Math.round(performance.now() - started)} ms: ${failure.kind}`);
       throw failure;
     } finally {
       clearTimeout(timer);
+      clearTimeout(slow);
+      this.signal?.removeEventListener('abort', onAbort);
     }
     this.log?.(`${method} ${url} ${response.status} in ${Math.round(performance.now() - started)} ms`);
     if (response.ok) {
@@ -309,7 +431,7 @@ class HttpKubeClient implements KubeClient {
     const code = e.code ?? e.errno ?? '';
     const target = `the API server ${this.endpoint.server} (context "${this.endpoint.context}")`;
     if (e.name === 'AbortError' || e.type === 'aborted') {
-      return new KubeError('Timeout', `${target} did not answer ${method} ${new URL(url).pathname} within ${this.timeoutMs / 1000}s`, where);
+      return new KubeError('Timeout', `${target} did not answer ${method} ${new URL(url).pathname} within ${formatDuration(this.timeoutMs)}`, where);
     }
     if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT'].includes(code)) {
       return new KubeError(

@@ -253,7 +253,7 @@ async function runExec(userName: string, exec: ExecConfig, cluster: ClusterEntry
         : {}),
     },
   };
-  const plugin = `the credential plugin "${exec.command}" of user "${userName}"`;
+  const plugin = `the credential plugin "${exec.command}" (user "${userName}")`;
   const {code, stdout, stderr, spawnError} = await new Promise<{code: number | null; stdout: string; stderr: string; spawnError?: NodeJS.ErrnoException}>(resolve => {
     const child = spawn(exec.command, exec.args, {
       env: {...env, ...Object.fromEntries(exec.env.map(e => [e.name, e.value])), KUBERNETES_EXEC_INFO: JSON.stringify(info)},
@@ -270,13 +270,13 @@ async function runExec(userName: string, exec: ExecConfig, cluster: ClusterEntry
     const hint = exec.installHint ? ` ${exec.installHint.trim().split('\n')[0]}` : '';
     throw new KubeconfigError(
       spawnError.code === 'ENOENT'
-        ? `${plugin} is not installed or not on PATH: install it, or fix users[].exec.command in the kubeconfig.${hint}`
+        ? `${plugin} is not installed or not on PATH: ${loginAdvice(exec.command)}${hint}`
         : `${plugin} could not be started (${spawnError.code}): ${spawnError.message}`,
     );
   }
   if (code !== 0) {
     const said = stderr.trim().split('\n').filter(Boolean).slice(-1)[0] ?? '';
-    throw new KubeconfigError(`${plugin} failed (exit ${code})${said ? `: ${said}` : ''}. Log in again with your cloud's CLI (an expired login looks like this), then retry`);
+    throw new KubeconfigError(`${plugin} failed${said ? `: ${said}` : ` (exit ${code})`}. Your login has probably expired: ${loginAdvice(exec.command)}`);
   }
   let status: {token?: string; clientCertificateData?: string; clientKeyData?: string; expirationTimestamp?: string};
   try {
@@ -294,4 +294,18 @@ async function runExec(userName: string, exec: ExecConfig, cluster: ClusterEntry
   const expires = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : undefined;
   execCache.set(key, {credentials, expires: Number.isNaN(expires) ? undefined : expires});
   return credentials;
+}
+
+/** What to do when the exec plugin of a cloud provider fails: usually an expired login. */
+export function loginAdvice(command: string): string {
+  const name = path.basename(command);
+  const known: Record<string, string> = {
+    aws: 'install the AWS CLI, then log in again (aws sso login, or aws eks update-kubeconfig)',
+    'aws-iam-authenticator': 'install aws-iam-authenticator, then log in again to AWS',
+    'gke-gcloud-auth-plugin': 'install it (gcloud components install gke-gcloud-auth-plugin), then log in again (gcloud auth login)',
+    gcloud: 'install the Google Cloud CLI, then log in again (gcloud auth login)',
+    kubelogin: 'install kubelogin, then log in again (az login, then kubelogin convert-kubeconfig)',
+    az: 'install the Azure CLI, then log in again (az login)',
+  };
+  return known[name] ?? `install ${name} or fix the exec command in the kubeconfig, then log in again`;
 }

@@ -50,12 +50,17 @@ export function readManifests(target: string): SeedDocument[] {
   const documents: SeedDocument[] = [];
   for (const file of files) {
     let parsed: unknown[];
+    const text = readFileSync(file, 'utf8');
     try {
-      parsed = yaml.loadAll(readFileSync(file, 'utf8'));
+      parsed = yaml.loadAll(text);
     } catch (error) {
-      throw new SeedError(`cannot parse ${file}: ${(error as Error).message.split('\n')[0]}`);
+      throw templateError(file, text) ?? new SeedError(`cannot parse ${file}: ${(error as Error).message.split('\n')[0]}`);
     }
-    for (const doc of parsed) collect(doc, file, documents);
+    try {
+      for (const doc of parsed) collect(doc, file, documents);
+    } catch (error) {
+      throw templateError(file, text) ?? error;
+    }
   }
   return documents;
 }
@@ -82,6 +87,29 @@ function collect(doc: unknown, source: string, out: SeedDocument[]): void {
     throw new SeedError(`${source}: every object needs apiVersion, kind and metadata.name (found ${JSON.stringify(object).slice(0, 80)})`);
   }
   out.push({object, source});
+}
+
+/**
+ * A file with Go template actions (`{{ .Values.x }}`, `{{- if ... }}`) that did not load is a Helm chart's
+ * template, not a manifest: said so, with the line and what to run, rather than "Namespace [object
+ * Object] was refused". Only asked once a file has failed, so a manifest that merely holds `{{` in a
+ * string (an alert annotation) is never suspected.
+ */
+export function templateError(file: string, text?: string): SeedError | undefined {
+  let content = text;
+  if (content === undefined) {
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  const lines = content.split('\n');
+  const at = lines.findIndex(line => /\{\{-?\s*(\.|include|if|end|range|with|template|toYaml|\$)/.test(line));
+  if (at < 0) return undefined;
+  return new SeedError(
+    `${file} looks like an unrendered Helm template (line ${at + 1}: ${lines[at]!.trim().slice(0, 60)}): render the chart first, e.g. helm template RELEASE CHART -f values.yaml > rendered.yaml, and pass that file to --cluster-from`,
+  );
 }
 
 /** Namespaces and CRDs first, so that everything else has a place and a schema to go into. */
@@ -120,6 +148,8 @@ export function seedCluster(cluster: SimCluster, documents: SeedDocument[]): voi
         cluster.update(type, namespace, clean.metadata.name!, {...created.object, status: clean.status}, {subresource: 'status', fieldManager: 'seed'});
       }
     } catch (error) {
+      const template = templateError(source);
+      if (template) throw template;
       if (error instanceof SeedError) throw new SeedError(`${source}: ${error.message}`);
       const message = error instanceof StatusError ? error.message : String(error);
       const where = `${clean.kind} ${clean.metadata.namespace ? `${clean.metadata.namespace}/` : ''}${clean.metadata.name}`;

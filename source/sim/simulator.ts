@@ -69,8 +69,22 @@ export function createCluster(options: SimulatorOptions = {}): {cluster: SimClus
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const {cluster, runner} = createCluster(options);
   await runner.settled();
-  const server = await startSimServer(cluster, {port: options.port});
-  const persistence = options.persistTo ? persistOnChange(cluster, options.persistTo) : undefined;
+  let server: Awaited<ReturnType<typeof startSimServer>>;
+  try {
+    server = await startSimServer(cluster, {port: options.port});
+  } catch (error) {
+    runner.stop();
+    throw error;
+  }
+  let persistence: ReturnType<typeof persistOnChange> | undefined;
+  try {
+    persistence = options.persistTo ? persistOnChange(cluster, options.persistTo) : undefined;
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start.
+    runner.stop();
+    await server.close();
+    throw error;
+  }
   return {
     server,
     cluster,
@@ -78,10 +92,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     settled: () => runner.settled(),
     writeKubeconfig: (file, contextName = 'ambient-migrate-sim') => writeKubeconfig(file, server.url, contextName),
     close: async () => {
-      persistence?.flush();
-      persistence?.stop();
-      runner.stop();
-      await server.close();
+      // Whatever happens to the last save, the server and the controllers stop.
+      try {
+        persistence?.flush();
+      } finally {
+        persistence?.stop();
+        runner.stop();
+        await server.close();
+      }
     },
   };
 }
@@ -108,11 +126,26 @@ function persistOnChange(cluster: SimCluster, file: string): {flush(): void; sto
     writeFileSync(temp, JSON.stringify(cluster.store.snapshot()), {mode: 0o600});
     renameSync(temp, file);
   };
-  const unsubscribe = cluster.store.subscribe(() => {
-    timer ??= setTimeout(flush, 50);
-  });
   flush();
-  return {flush, stop: unsubscribe};
+  const unsubscribe = cluster.store.subscribe(() => {
+    // A save that fails here (a full disk) is tried again on the next change and when the cluster closes,
+    // where the error is reported; it must not crash the process from a timer.
+    timer ??= setTimeout(() => {
+      try {
+        flush();
+      } catch {
+        timer = undefined;
+      }
+    }, 50);
+  });
+  return {
+    flush,
+    stop: () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      unsubscribe();
+    },
+  };
 }
 
 export function kubeconfigFor(url: string, contextName: string): string {

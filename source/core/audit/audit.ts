@@ -1,14 +1,14 @@
 import type {KubeClient} from '../../kube/client.ts';
 import {loadInventory, type Inventory} from '../inventory.ts';
 import {blockerFindings} from './blockers.ts';
-import {findingDefinition} from './catalogue.ts';
+import {checkDefinition, findingDefinition} from './catalogue.ts';
 import {AUDIT_KINDS, buildContext, type AuditContext} from './context.ts';
 import {runEnvironmentChecks} from './env-checks.ts';
 import {bypassFindings, envoyFilterFindings, routeMixFindings} from './limitations.ts';
 import {policyFindings, waypointIdentityFindings} from './policies.ts';
 import {riskFindings, trafficPolicyFindings} from './risks.ts';
 import {routeFindings} from './routes.ts';
-import type {AuditReport, Finding, NamespaceReadiness} from './types.ts';
+import type {AuditReport, CheckResult, Finding, NamespaceReadiness} from './types.ts';
 import {unreadableKindFindings, unreadableKinds} from './unreadable.ts';
 import {systemNamespaces} from '../system-namespaces.ts';
 import {byCodeUnits} from '../order.ts';
@@ -37,6 +37,7 @@ export function auditContext(ctx: AuditContext, cluster: {context: string; serve
     ...bypassFindings(ctx, waypointNamespaces),
     ...trafficPolicyFindings(ctx, waypointNamespaces),
   ]);
+  const checks = runEnvironmentChecks(ctx, cluster);
   return {
     cluster: {
       ...cluster,
@@ -44,9 +45,9 @@ export function auditContext(ctx: AuditContext, cluster: {context: string; serve
       installMethod: ctx.installMethod,
       systemNamespaces: systemNamespaces(ctx),
     },
-    checks: runEnvironmentChecks(ctx, cluster),
+    checks,
     findings,
-    namespaces: readiness(ctx, findings),
+    namespaces: readiness(ctx, findings, checks),
     unreadable: unreadableKinds(ctx.inventory),
   };
 }
@@ -61,10 +62,11 @@ function namespacesNeedingWaypoint(ctx: AuditContext, findings: Finding[]): Set<
 }
 
 /**
- * Per namespace: where it is now and whether it can move. Blockers win over waypoint needs; a
- * namespace already in ambient is done whatever else is found.
+ * Per namespace: where it is now and whether it can move. Blockers and failing environment checks win
+ * over waypoint needs (a check only waypoints need blocks only the namespaces that need one); a namespace
+ * already in ambient is done whatever else is found.
  */
-export function readiness(ctx: AuditContext, findings: Finding[]): NamespaceReadiness[] {
+export function readiness(ctx: AuditContext, findings: Finding[], checks: CheckResult[] = []): NamespaceReadiness[] {
   const blockers = new Map<string, Set<string>>();
   const waypoint = new Map<string, Set<string>>();
   for (const finding of findings) {
@@ -77,15 +79,17 @@ export function readiness(ctx: AuditContext, findings: Finding[]): NamespaceRead
       target.set(ns, set);
     }
   }
+  const failed = checks.filter(c => c.status === 'fail');
   return ctx.namespaces
     .map(ns => ns.metadata.name)
     .sort()
     .map(name => {
       const mode = ctx.modes.get(name)!;
       if (mode === 'ambient') return {name, mode, readiness: 'done' as const, reasons: []};
-      const blocking = blockers.get(name);
-      if (blocking) return {name, mode, readiness: 'blocked' as const, reasons: [...blocking].sort()};
       const needs = waypoint.get(name);
+      const failing = failed.filter(c => !checkDefinition(c.id)?.waypointOnly || needs).map(c => c.id);
+      const blocking = [...(blockers.get(name) ?? []), ...failing];
+      if (blocking.length > 0) return {name, mode, readiness: 'blocked' as const, reasons: [...new Set(blocking)].sort()};
       if (needs) return {name, mode, readiness: 'needs-waypoint' as const, reasons: [...needs].sort()};
       return {name, mode, readiness: 'ready' as const, reasons: []};
     });

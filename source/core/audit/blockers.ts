@@ -193,7 +193,10 @@ function primaryRemote(ctx: AuditContext): Finding[] {
     const env = (istiod.spec?.template?.spec?.containers?.[0]?.env ?? []) as Array<{name: string; value?: string}>;
     if (env.some(e => e.name === 'EXTERNAL_ISTIOD' && e.value === 'true')) signals.push({what: `${describe(istiod)} runs with EXTERNAL_ISTIOD=true: it serves remote clusters`, resource: istiod});
   }
-  if (ctx.controlPlanes.length === 0) {
+  // No istiod Deployment means a remote only when the Deployments could be read: an unreadable kind is
+  // "could not verify" (blocker/unreadable-kind), never "this cluster is a remote".
+  const deploymentsRead = !ctx.inventory.unreadable.deployment || ctx.inventory.unreadable.deployment.state === 'not-installed';
+  if (ctx.controlPlanes.length === 0 && deploymentsRead) {
     const service = ctx.inNamespace('service', ctx.istioNamespace).find(s => /^istiod(-.+)?$/.test(s.metadata.name));
     if (service) signals.push({what: `${describe(service)} exists without an istiod Deployment: this cluster is a remote`, resource: service});
   }

@@ -7,6 +7,8 @@ import type {Severity} from './types.ts';
 export interface CheckDefinition {
   id: string;
   title: string;
+  /** A namespace depends on this check only when it needs a waypoint; on every other check every namespace does. */
+  waypointOnly?: boolean;
 }
 
 export interface FindingDefinition {
@@ -28,8 +30,8 @@ export const CHECKS = {
   ambientEnabled: {id: 'env/ambient-enabled', title: 'Ambient enabled in istiod (PILOT_ENABLE_AMBIENT)'},
   ztunnel: {id: 'env/ztunnel', title: 'ztunnel DaemonSet ready on every node'},
   istioCni: {id: 'env/istio-cni', title: 'istio-cni running in ambient mode'},
-  gatewayApiCrds: {id: 'env/gateway-api-crds', title: 'Gateway API CRDs installed and serving v1'},
-  waypointClass: {id: 'env/waypoint-gatewayclass', title: 'GatewayClass istio-waypoint present'},
+  gatewayApiCrds: {id: 'env/gateway-api-crds', title: 'Gateway API CRDs installed and serving v1', waypointOnly: true},
+  waypointClass: {id: 'env/waypoint-gatewayclass', title: 'GatewayClass istio-waypoint present', waypointOnly: true},
   hboneSidecars: {id: 'env/hbone-sidecars', title: 'Sidecars restarted with ISTIO_META_ENABLE_HBONE'},
   networkPolicies: {id: 'env/network-policies', title: 'NetworkPolicies allow HBONE (15008) and kubelet probes'},
 } as const satisfies Record<string, CheckDefinition>;
@@ -95,6 +97,10 @@ const byId = new Map<string, FindingDefinition>(Object.values(FINDINGS).map(f =>
 
 export function findingDefinition(id: string): FindingDefinition | undefined {
   return byId.get(id);
+}
+
+export function checkDefinition(id: string): CheckDefinition | undefined {
+  return (Object.values(CHECKS) as CheckDefinition[]).find(c => c.id === id);
 }
 
 export const ALL_CHECK_IDS: string[] = Object.values(CHECKS).map(c => c.id);

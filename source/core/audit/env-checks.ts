@@ -174,9 +174,9 @@ const checks: Array<{id: string; needs: KindName[]; run: Check}> = [
       const bundle = gatewayCrd.metadata.annotations?.['gateway.networking.k8s.io/bundle-version'];
       const channel = gatewayCrd.metadata.annotations?.['gateway.networking.k8s.io/channel'] ?? 'unknown';
       if (!bundle || compareVersions(bundle, '1.2.0') < 0) {
-        return {status: 'warn', message: `Gateway API CRDs ${bundle ?? 'of unknown version'} (${channel} channel) are older than Istio ${version ?? ''} expects (v${recommended})`, remedy: install};
+        return {status: 'warn', message: `Gateway API CRDs ${bundle ?? 'of unknown version'} (${channel} channel) are older than ${version ? `Istio ${version}` : 'Istio'} expects (v${recommended})`, remedy: install};
       }
-      return pass(`Gateway API ${bundle} (${channel} channel) serving v1; Istio ${version ?? ''} was built against v${recommended}`);
+      return pass(`Gateway API ${bundle} (${channel} channel) serving v1${version ? `; Istio ${version} was built against v${recommended}` : ''}`);
     },
   },
   {

@@ -142,26 +142,62 @@ export function shouldRedirect(namespaceLabelsOf: Record<string, string>, pod: K
   return podMode === 'ambient' || namespaceLabelsOf['istio.io/dataplane-mode'] === 'ambient';
 }
 
+const DAEMONSET_PODS: Record<string, (pod: KubeObject) => boolean> = {
+  ztunnel: pod => pod.metadata.labels?.app === 'ztunnel' || Boolean(pod.metadata.ownerReferences?.some(r => r.kind === 'DaemonSet' && r.name === 'ztunnel')),
+  cni: pod => pod.metadata.labels?.['k8s-app'] === 'istio-cni-node' || Boolean(pod.metadata.ownerReferences?.some(r => r.kind === 'DaemonSet' && r.name === 'istio-cni-node')),
+};
+
+const isDataplanePod = (pod: KubeObject) => DAEMONSET_PODS.ztunnel!(pod) || DAEMONSET_PODS.cni!(pod);
+
+/** The node a pod runs on; one not scheduled yet goes where the kubelet hook puts it, the first node. */
+function nodeOf(cluster: SimCluster, pod: KubeObject): string | undefined {
+  return (pod.spec as Spec | undefined)?.nodeName ?? cluster.store.list(typeKey('', 'nodes'))[0]?.metadata.name;
+}
+
+/**
+ * Redirection is the work of ztunnel and istio-cni on the pod's own node: where either does not run, a
+ * pod is never marked redirected, whatever its namespace says (as on a real cluster, its traffic is not
+ * captured).
+ */
+function redirectingNodes(cluster: SimCluster): Set<string> {
+  // Only the namespaces the two DaemonSets run in are read: listing every pod per pod would not scale.
+  const namespaces = new Set(cluster.store.list(typeKey('apps', 'daemonsets')).filter(d => d.metadata.name === 'ztunnel' || d.metadata.name === 'istio-cni-node').map(d => d.metadata.namespace!));
+  const pods = [...namespaces].flatMap(ns => cluster.store.list(PODS, ns)).filter(p => !p.metadata.deletionTimestamp);
+  const nodes = (match: (pod: KubeObject) => boolean) => new Set(pods.filter(match).map(p => nodeOf(cluster, p)).filter((n): n is string => Boolean(n)));
+  const ztunnel = nodes(DAEMONSET_PODS.ztunnel!);
+  return new Set([...nodes(DAEMONSET_PODS.cni!)].filter(n => ztunnel.has(n)));
+}
+
+function nodeRedirects(cluster: SimCluster, pod: KubeObject, nodes = redirectingNodes(cluster)): boolean {
+  const node = nodeOf(cluster, pod);
+  return node !== undefined && nodes.has(node);
+}
+
 export const ambientEnrollmentHook: AdmissionHook = (type, pod, cluster) => {
   if (type.kind !== 'Pod' || !cniInstalled(cluster)) return;
-  if (shouldRedirect(namespaceLabels(cluster, pod.metadata.namespace), pod)) {
+  if (shouldRedirect(namespaceLabels(cluster, pod.metadata.namespace), pod) && nodeRedirects(cluster, pod)) {
     pod.metadata.annotations = {...pod.metadata.annotations, 'ambient.istio.io/redirection': 'enabled'};
   }
 };
 
 export const ambientEnrollmentController: Controller = {
   name: 'istio-cni',
-  keysFor(event) {
-    return event.typeKey === NAMESPACES && event.type !== 'DELETED' ? [keyFor(NAMESPACES, event.object)] : [];
+  keysFor(event, cluster) {
+    if (event.typeKey === NAMESPACES && event.type !== 'DELETED') return [keyFor(NAMESPACES, event.object)];
+    // ztunnel or istio-cni coming or going on a node changes what is redirected there.
+    if (event.typeKey === PODS && isDataplanePod(event.object)) return cluster.store.list(NAMESPACES).map(ns => keyFor(NAMESPACES, ns));
+    return [];
   },
   reconcile(key, cluster) {
     if (!cniInstalled(cluster)) return;
     const {name} = parseKey(key);
     const labels = namespaceLabels(cluster, name);
     const podType = cluster.typeFor('', 'pods');
+    const nodes = redirectingNodes(cluster);
     for (const pod of cluster.store.list(PODS, name)) {
+      if (pod.metadata.deletionTimestamp) continue;
       const enrolled = pod.metadata.annotations?.['ambient.istio.io/redirection'] === 'enabled';
-      const want = shouldRedirect(labels, pod);
+      const want = shouldRedirect(labels, pod) && nodeRedirects(cluster, pod, nodes);
       if (enrolled === want) continue;
       const patch = {metadata: {annotations: {'ambient.istio.io/redirection': want ? 'enabled' : null}}};
       cluster.patch(podType, name, pod.metadata.name!, 'application/merge-patch+json', JSON.stringify(patch), {fieldManager: 'istio-cni'});

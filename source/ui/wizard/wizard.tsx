@@ -160,23 +160,38 @@ export function Wizard({services, onExit}: WizardProps) {
 
   const session = state.session.status === 'ready' ? state.session.value : undefined;
   const stepIndex = FLOW.indexOf(state.screen);
+  // One line whatever the width: a header that wrapped made the frame a row taller than the terminal, and
+  // the first row scrolled away on every redraw. The step count, then the word "context" give way first.
+  const title = SCREEN_TITLES[state.screen];
+  const step = stepIndex >= 0 ? ` (step ${stepIndex + 1} of ${FLOW.length})` : '';
+  const contextName = session?.context ?? '';
+  const headerFits = (left: number, right: number) => left + (right > 0 ? 1 + right : 0) <= columns;
+  const leftLength = `ambient-migrate · ${title}`.length;
+  const showStep = headerFits(leftLength + step.length, contextName ? `context ${contextName}`.length : 0);
+  const contextLabel = contextName && headerFits(leftLength + (showStep ? step.length : 0), `context ${contextName}`.length) ? 'context ' : '';
+  const rightLength = contextName ? contextLabel.length + contextName.length : 0;
+  const leftRoom = Math.max(0, columns - (rightLength > 0 ? rightLength + 1 : 0));
   const header = (
     <Box justifyContent="space-between">
-      <Text wrap="truncate-end">
-        <Text bold color="cyan">
-          ambient-migrate
-        </Text>
-        <Text> · </Text>
-        <Text bold>{SCREEN_TITLES[state.screen]}</Text>
-        {stepIndex >= 0 && <Text dimColor>{` (step ${stepIndex + 1} of ${FLOW.length})`}</Text>}
-      </Text>
-      {session && (
-        <Text wrap="truncate-start">
-          <Text dimColor>context </Text>
-          <Text color="yellow" bold>
-            {session.context}
+      <Box width={leftRoom} flexShrink={0}>
+        <Text wrap="truncate-end">
+          <Text bold color="cyan">
+            ambient-migrate
           </Text>
+          <Text> · </Text>
+          <Text bold>{title}</Text>
+          {showStep && <Text dimColor>{step}</Text>}
         </Text>
+      </Box>
+      {session && (
+        <Box flexShrink={0}>
+          <Text wrap="truncate-start">
+            <Text dimColor>{contextLabel}</Text>
+            <Text color="yellow" bold>
+              {contextName.length > columns - 20 ? `…${contextName.slice(-(columns - 21))}` : contextName}
+            </Text>
+          </Text>
+        </Box>
       )}
     </Box>
   );
@@ -202,7 +217,9 @@ export function Wizard({services, onExit}: WizardProps) {
         <Box flexDirection="column" height={bodyHeight} marginTop={1} overflow="hidden" display={tooSmall ? 'none' : 'flex'}>
           {state.overlay === 'help' && <Help keys={[...screenKeys, ...globalKeys]} width={columns} />}
           {state.overlay === 'quit' && <QuitConfirm running={running} />}
-          <Box flexDirection="column" display={state.overlay === 'none' ? 'flex' : 'none'}>
+          {/* The screen keeps its own height: squeezed to fit, Yoga shrank its lines to nothing and drew the
+              next ones over them ("Kubernetes v1.32.4127.0.0.1:37219"); what does not fit is cut at the bottom. */}
+          <Box flexDirection="column" flexShrink={0} display={state.overlay === 'none' ? 'flex' : 'none'}>
             <Body state={state} dispatch={dispatch} actions={actions} width={columns} height={bodyHeight} active={state.overlay === 'none' && !tooSmall} setModal={setModal} />
           </Box>
         </Box>

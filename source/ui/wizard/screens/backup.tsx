@@ -14,7 +14,7 @@ export function backupKeys(state: WizardState): KeyHint[] {
 }
 
 /** Screen 2: what will be saved, then the backup itself, and where it went. */
-export function BackupScreen({state, dispatch, actions, height, active}: ScreenProps) {
+export function BackupScreen({state, dispatch, actions, height, width: screenWidth, active}: ScreenProps) {
   useEffect(() => {
     if (state.backupPreview.status === 'idle') actions.loadBackupPreview();
   }, [state.backupPreview.status, actions]);
@@ -34,7 +34,10 @@ export function BackupScreen({state, dispatch, actions, height, active}: ScreenP
   const preview = state.backupPreview.value;
   const rows = Math.max(3, height - 8);
   const shown = preview.kinds.slice(0, rows);
-  const width = Math.max(...preview.kinds.map(k => k.name.length), 10);
+  // Name and count on one line: a long kind (mutatingwebhookconfigurations.admissionregistration.k8s.io)
+  // is cut rather than pushing its count onto a line of its own in a narrow terminal.
+  const width = Math.min(Math.max(...preview.kinds.map(k => k.name.length), 10), Math.max(10, screenWidth - 2 - 6));
+  const fit = (name: string) => (name.length <= width ? name.padEnd(width) : `${name.slice(0, width - 1)}…`);
   return (
     <Box flexDirection="column">
       <Text>
@@ -43,7 +46,7 @@ export function BackupScreen({state, dispatch, actions, height, active}: ScreenP
       <Box flexDirection="column" marginTop={1} marginLeft={2}>
         {shown.map(k => (
           <Text key={k.name}>
-            {k.name.padEnd(width)} <Text bold>{String(k.count).padStart(5)}</Text>
+            {fit(k.name)} <Text bold>{String(k.count).padStart(5)}</Text>
           </Text>
         ))}
         {preview.kinds.length > shown.length && <Text dimColor>…and {preview.kinds.length - shown.length} more kinds</Text>}

@@ -43,7 +43,7 @@ export function connectKeys(state: WizardState): KeyHint[] {
 }
 
 /** Screen 1: the cluster we talk to, and whatever the workdir remembers of an earlier run on it. */
-export function ConnectScreen({state, dispatch, actions, active}: ScreenProps) {
+export function ConnectScreen({state, dispatch, actions, active, height, width}: ScreenProps) {
   useKeys(
     input => {
       if (state.session.status === 'error' && input === 'r') actions.loadSession();
@@ -74,6 +74,11 @@ export function ConnectScreen({state, dispatch, actions, active}: ScreenProps) {
       : {value: 'start', label: 'Start', hint: 'back up, verify, choose namespaces'},
   );
   if (recorded.length > 0 && resume.length === 0 && resumeRevert.length === 0) items.push({value: 'start', label: 'Migrate more namespaces', hint: 'continue with the next step of the guide'});
+
+  // The fields, the menu and what the workdir remembers come first; the guide's steps only where they fit
+  // (a 60×16 terminal has 12 rows for the screen).
+  const fixedRows = 7 + (state.notice ? 1 + Math.ceil((state.notice.length + 2) / Math.max(1, width)) : 0) + (recorded.length > 0 ? 2 + recorded.length : 0) + 1 + items.length;
+  const showSteps = fixedRows + 2 + GUIDE_STEPS.length <= height;
 
   const onSelect = (value: string) => {
     if (value === 'resume') {
@@ -111,9 +116,11 @@ export function ConnectScreen({state, dispatch, actions, active}: ScreenProps) {
       )}
       {recorded.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
-          <Text bold>A migration of this cluster is recorded (last change {session.recorded!.updatedAt}):</Text>
+          <Text bold wrap="truncate-end">
+            A migration of this cluster is recorded (last change {session.recorded!.updatedAt}):
+          </Text>
           {recorded.map(n => (
-            <Text key={n.name}>
+            <Text key={n.name} wrap="truncate-end">
               {'  '}
               {n.name.padEnd(20)} <Text color={n.status === 'done' ? 'green' : n.status === 'failed' ? 'red' : 'yellow'}>{n.status.padEnd(10)}</Text> {`${n.done}/${n.total}`}
               {n.next && <Text dimColor>{`  next: ${n.next}`}</Text>}
@@ -121,7 +128,7 @@ export function ConnectScreen({state, dispatch, actions, active}: ScreenProps) {
           ))}
         </Box>
       )}
-      {recorded.length === 0 && (
+      {recorded.length === 0 && showSteps && (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>The migration, step by step</Text>
           {GUIDE_STEPS.map((step, i) => (
