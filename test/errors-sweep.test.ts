@@ -106,7 +106,7 @@ before(async () => {
   demo = await migrationCase();
   noZtunnel = await migrationCase();
   await noZtunnel.client.delete(KINDS.daemonSet, 'istio-system', 'ztunnel');
-  await waitFor('ztunnel gone', async () => (await noZtunnel.client.list(KINDS.pod, {namespace: 'istio-system', labelSelector: 'app=ztunnel'})).length === 0, 60_000);
+  await waitFor('ztunnel gone', async () => (await noZtunnel.client.list(KINDS.pod, {namespace: 'istio-system', labelSelector: 'app=ztunnel'})).length === 0);
   await noZtunnel.sim.settled();
   await noZtunnel.backup();
   migrated = await migrationCase();

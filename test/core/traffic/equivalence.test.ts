@@ -266,14 +266,19 @@ describe('equivalence on the bench generator (3 namespaces)', () => {
   test('reuse gives the same report as evaluating every class after every operation', async () => {
     const {generateLargeCluster} = await import('../../../scripts/bench/large-cluster.ts');
     const {KINDS} = await import('../../../source/kube/kinds.ts');
-    const inventory: Inventory = {objects: {}, unreadable: {}};
-    for (const d of generateLargeCluster({namespaces: 3, podsPerNamespace: 6, virtualServicesPerNamespace: 2, authorizationPoliciesPerNamespace: 2})) {
-      const o = d.object as KubeObject;
-      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-      const kind = (Object.keys(KINDS) as Array<keyof typeof KINDS>).find(k => KINDS[k].kind === o.kind && KINDS[k].group === group);
-      if (kind) (inventory.objects[kind] ??= []).push({...o, metadata: {creationTimestamp: '2025-01-01T00:00:00Z', ...o.metadata}});
+    const {layered} = await import('../../helpers/audit.ts');
+    // An installed mesh (the audit base, served by the simulator so that ztunnel and istio-cni run) under the
+    // generated namespaces: the environment checks pass and the namespaces can be planned.
+    const sim = await startSimulator({objects: [...layered(), ...generateLargeCluster({namespaces: 3, podsPerNamespace: 6, virtualServicesPerNamespace: 2, authorizationPoliciesPerNamespace: 2})]});
+    const tmp = tempDir('ambient-migrate-equivalence-');
+    let inventory: Inventory;
+    try {
+      await sim.settled();
+      inventory = await loadInventory(connect({kubeconfig: sim.writeKubeconfig(tmp.file('kubeconfig'))}), AUDIT_KINDS);
+    } finally {
+      await sim.close();
+      tmp.cleanup();
     }
-    inventory.objects.namespace!.push({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'istio-system'}});
     const namespaces = inventory.objects.namespace!.map(n => n.metadata.name).filter(n => n.startsWith('team-'));
     const plan = planMigration(inventory, {context: 'b', server: 'https://x', kubernetesVersion: 'v1.32.4'}, namespaces).plan;
     const reused = equivalence(inventory, plan, fakeAuthorize);
