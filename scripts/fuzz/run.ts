@@ -1,0 +1,133 @@
+/**
+ * The fuzz run itself, shared by `npm run fuzz` and test/fuzz.test.ts: every case through the properties,
+ * counted; then the first failure of each property replayed by fast-check and shrunk to a small case.
+ */
+import fc from 'fast-check';
+import yaml from 'js-yaml';
+import {fuzzCaseArb, podObjects, workloadObjects, type FuzzCase} from './cluster.ts';
+import {checkApplyRevert, checkCase} from './properties.ts';
+
+export interface FuzzOptions {
+  seed: number;
+  cases: number;
+  /** Every n-th case (0 = none) also goes through apply and revert in a simulator. */
+  applyEvery: number;
+  /** Per-case limit for audit and plan, ms. */
+  timeLimitMs: number;
+  /** Per-case limit for apply and revert, ms. */
+  applyTimeLimitMs: number;
+  /** Replay one case (fast-check's path) instead of a run. */
+  path?: string;
+  /** Shrink at most this many failures (one per property), 0 for none. */
+  shrink: number;
+  log?: (line: string) => void;
+}
+
+export interface Failure {
+  index: number;
+  problems: string[];
+  shrunk?: {path: string; problems: string[]; yaml: string};
+}
+
+export interface FuzzResult {
+  cases: number;
+  passed: number;
+  failed: number;
+  applied: number;
+  ms: number;
+  failures: Failure[];
+  slowestMs: number;
+}
+
+async function problemsOf(c: FuzzCase, index: number, options: FuzzOptions, withApply: boolean): Promise<string[]> {
+  const outcome = checkCase(c, {timeLimitMs: options.timeLimitMs});
+  const problems = [...outcome.problems];
+  if (withApply && !outcome.problems.some(p => p.startsWith('no-throw'))) {
+    try {
+      problems.push(...(await checkApplyRevert(c, {timeLimitMs: options.applyTimeLimitMs})));
+    } catch (error) {
+      problems.push(`apply-revert: the simulator run threw ${error instanceof Error ? error.stack : String(error)}`);
+    }
+  }
+  void index;
+  return problems;
+}
+
+const sampled = (index: number, options: FuzzOptions) => options.applyEvery > 0 && index % options.applyEvery === 0;
+const propertyOf = (problem: string) => problem.slice(0, problem.indexOf(':'));
+
+/** The case as YAML: namespaces, workloads, pods, and the generated Istio configuration. */
+export function caseYaml(c: FuzzCase): string {
+  return yaml.dump({namespaces: c.namespaces, objects: [...workloadObjects(c), ...podObjects(c), ...c.config]}, {noRefs: true, lineWidth: 140});
+}
+
+export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const failures: Failure[] = [];
+  let index = -1;
+  let applied = 0;
+  let slowestMs = 0;
+  const params = {seed: options.seed, numRuns: options.path ? 1 : options.cases, ...(options.path ? {path: options.path} : {}), endOnFailure: true};
+  // Pass 1: every case, counted; the property itself never fails so that the run goes on.
+  await fc.check(
+    fc.asyncProperty(fuzzCaseArb, async c => {
+      index++;
+      const at = options.path ? Number(options.path.split(':')[0]) : index;
+      const t0 = performance.now();
+      const withApply = options.path ? options.applyEvery > 0 : sampled(at, options);
+      if (withApply) applied++;
+      const problems = await problemsOf(c, at, options, withApply);
+      slowestMs = Math.max(slowestMs, performance.now() - t0);
+      if (problems.length > 0) {
+        failures.push({index: at, problems});
+        log(`case ${at}: ${problems.length} problem(s): ${problems[0]!.split('\n')[0]}`);
+      }
+      if ((index + 1) % 500 === 0) log(`${index + 1} cases, ${failures.length} failed, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return true;
+    }),
+    params,
+  );
+  const cases = index + 1;
+
+  // Pass 2: the first failure of each property, replayed from its path and shrunk.
+  const seen = new Set<string>();
+  for (const failure of failures) {
+    if (seen.size >= options.shrink) break;
+    const kinds = [...new Set(failure.problems.map(propertyOf))];
+    const key = kinds.join(',');
+    if (kinds.every(k => seen.has(k))) continue;
+    for (const k of kinds) seen.add(k);
+    const withApply = kinds.includes('apply-revert');
+    const wanted = new Set(kinds);
+    const details = await fc.check(
+      fc.asyncProperty(fuzzCaseArb, async c => {
+        const problems = await problemsOf(c, failure.index, options, withApply);
+        return !problems.some(p => wanted.has(propertyOf(p)));
+      }),
+      {seed: options.seed, path: String(failure.index), numRuns: 1, endOnFailure: false},
+    );
+    if (details.failed && details.counterexample) {
+      const shrunkCase = details.counterexample[0] as FuzzCase;
+      const problems = (await problemsOf(shrunkCase, failure.index, options, withApply)).filter(p => wanted.has(propertyOf(p)));
+      failure.shrunk = {path: details.counterexamplePath ?? String(failure.index), problems, yaml: caseYaml(shrunkCase)};
+    }
+    log(`shrunk the first ${key} failure (case ${failure.index})`);
+  }
+  return {cases, passed: cases - failures.length, failed: failures.length, applied, ms: performance.now() - started, failures, slowestMs};
+}
+
+/** The report: the totals line, then each shrunk failure with how to replay it. */
+export function formatResult(result: FuzzResult, options: FuzzOptions): string {
+  const lines = [`${result.cases} cases, ${result.passed} passed, ${result.failed} failed in ${(result.ms / 1000).toFixed(1)} s (seed ${options.seed}; ${result.applied} applied and reverted in the simulator; slowest case ${Math.round(result.slowestMs)} ms)`];
+  const byProperty = new Map<string, number>();
+  for (const f of result.failures) for (const k of new Set(f.problems.map(propertyOf))) byProperty.set(k, (byProperty.get(k) ?? 0) + 1);
+  if (byProperty.size > 0) lines.push(`failures by property: ${[...byProperty].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  for (const f of result.failures.filter(x => x.shrunk)) {
+    const s = f.shrunk!;
+    lines.push('', `FAILED case ${f.index}: seed ${options.seed}, path ${s.path}`, `replay: npm run fuzz -- --seed ${options.seed} --path ${s.path}${f.problems.some(p => p.startsWith('apply-revert')) ? ' --apply-every 1' : ''}`);
+    for (const p of s.problems.length ? s.problems : f.problems) lines.push(`  ${p.replace(/\n/g, '\n  ')}`);
+    lines.push('shrunk case:', s.yaml.replace(/^/gm, '  '));
+  }
+  return lines.join('\n');
+}
