@@ -231,8 +231,14 @@ export function virtualServiceFields(inventory: Inventory, outcome: PlanOutcome)
     const named = findings
       .filter(f => NAMING_FINDINGS.has(f.id) && f.resource.kind === 'VirtualService' && f.resource.namespace === ns && f.resource.name === vs.metadata.name)
       .flatMap(f => [f.field ?? 'spec', ...(f.id === 'plan/virtualservice-kept' ? keptPaths(f.message) : [])]);
-    const produced = plan.operations.filter(o => o.action === 'create' && o.after && (o.after.metadata.annotations?.[CONVERTED_FROM] === ref || o.reason.includes(`VirtualService ${ns}/${vs.metadata.name}`)));
-    const routes = produced.filter(o => o.target.kind === 'HTTPRoute');
+    // A rule whose every match is named (never reached, say) is named as a whole.
+    (Array.isArray(vs.spec?.http) ? vs.spec.http : []).forEach((rule: any, i: number) => {
+      const matches = Array.isArray(rule?.match) ? rule.match : [];
+      if (matches.length > 0 && matches.every((_: unknown, k: number) => named.includes(`spec.http[${i}].match[${k}]`))) named.push(`spec.http[${i}]`);
+    });
+    const routes = plan.operations.filter(o => o.action === 'create' && o.target.kind === 'HTTPRoute' && o.after?.metadata.annotations?.[CONVERTED_FROM] === ref);
+    // The version Services (and their DestinationRules) the routes send to are part of the conversion.
+    const produced = [...routes, ...plan.operations.filter(o => o.action === 'create' && o.namespace === ns && o.step === 'policies' && (o.target.kind === 'Service' || o.target.kind === 'DestinationRule'))];
     const deleted = plan.operations.some(o => o.action === 'delete' && o.target.kind === 'VirtualService' && o.target.namespace === ns && o.target.name === vs.metadata.name);
     if (routes.length === 0) {
       if (deleted) out.push(`vs-fields: ${ref} is deleted but no HTTPRoute replaces it`);
@@ -244,6 +250,9 @@ export function virtualServiceFields(inventory: Inventory, outcome: PlanOutcome)
     const text = JSON.stringify(produced.map(o => o.after));
     for (const leaf of leaves(vs.spec ?? {}, 'spec')) {
       if (isZero(leaf.value) || named.some(n => covers(n, leaf.path))) continue;
+      // One destination takes all the traffic whatever its weight (Istio ignores it), so none is written.
+      const lone = /^spec\.http\[(\d+)\]\.route\[0\]\.weight$/.exec(leaf.path);
+      if (lone && vs.spec.http[Number(lone[1])].route.length === 1) continue;
       if (!carried(leaf.path, leaf.value, text, ns)) out.push(`vs-fields: ${ref} ${leaf.path}=${JSON.stringify(leaf.value)} is neither converted nor named in a finding`);
     }
   }

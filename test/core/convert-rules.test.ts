@@ -108,6 +108,13 @@ test('weights: no positive weight at all is written as all 0 (a 500) and keeps i
   assert.deepEqual(paths(convert(weighted(2_000_000, 1)).untranslatable), ['spec.http[0].route[0].weight']);
 });
 
+test('weights: a negative weight (the CRD takes any int32) is untranslatable, not written into an HTTPRoute the CRD refuses (found by npm run fuzz)', () => {
+  const c = convert(weighted(-5, 10));
+  assert.deepEqual(c.routes, []);
+  assert.deepEqual(paths(c.untranslatable), ['spec.http[0].route[0].weight']);
+  assert.deepEqual(paths(convert(weighted(-2_147_483_648, -1)).untranslatable), ['spec.http[0].route[0].weight', 'spec.http[0].route[1].weight']);
+});
+
 test('destination headers become backendRef header filters', () => {
   const c = convert(vs({http: [{route: [to('v1', {weight: 1, headers: {request: {set: {'x-v': '1'}}, response: {remove: ['x-debug']}}}), to('v2', {weight: 1})]}]}));
   assert.deepEqual(rules(c)[0].backendRefs[0].filters, [
