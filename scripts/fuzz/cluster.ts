@@ -103,10 +103,12 @@ const appArb: fc.Arbitrary<App> = fc.record({
   inject: fc.option(fc.constantFrom('true' as const, 'false' as const), {nil: undefined, freq: 4}),
 });
 
+const workloadName = (app: App) => `${app.name}-${app.version.toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
+
 const namespaceArb: fc.Arbitrary<NamespaceSpec> = fc.record({
   name: fc.constantFrom(...NAMESPACE_NAMES),
   mode: fc.constantFrom('injection', 'injection', 'injection', 'revision', 'none', 'ambient'),
-  apps: fc.uniqueArray(appArb, {maxLength: 3, selector: a => `${a.name}/${a.version}`}),
+  apps: fc.uniqueArray(appArb, {maxLength: 3, selector: a => workloadName(a)}),
 });
 
 // ---- Hints: values that mean something in this cluster -------------------------------------------------------
@@ -276,7 +278,8 @@ export const fuzzCaseArb: fc.Arbitrary<FuzzCase> = fc
 
 /** One object per kind, namespace and name: the first one wins. */
 function dedupeNames(objects: KubeObject[]): KubeObject[] {
-  const seen = new Set<string>();
+  // The control plane's own objects (istio-system/default PeerAuthentication...) are there already.
+  const seen = new Set<string>(baseObjects().map(o => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`));
   return objects.filter(o => {
     const key = `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
     if (seen.has(key)) return false;
@@ -294,7 +297,6 @@ const NAMESPACE_LABELS: Record<NamespaceSpec['mode'], Record<string, string>> = 
   ambient: {'istio.io/dataplane-mode': 'ambient'},
 };
 
-const workloadName = (app: App) => `${app.name}-${app.version.toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
 
 /** Namespaces, Deployments and Services: what is seeded into a simulator (its controllers make the pods). */
 export function workloadObjects(c: FuzzCase): KubeObject[] {

@@ -31,6 +31,7 @@ import {KINDS, type KindName, type KindRef} from '../../source/kube/kinds.ts';
 import {startSimulator} from '../../source/sim/simulator.ts';
 import {baseObjects, kindNameOf, podObjects, validatorFor, workloadObjects, type FuzzCase} from './cluster.ts';
 import {mkdtempSync, rmSync} from 'node:fs';
+import {isDeepStrictEqual} from 'node:util';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 
@@ -328,8 +329,10 @@ export function seedObjects(c: FuzzCase): KubeObject[] {
  * apply-revert: in a simulator seeded with the case, each namespace the plan can migrate (no refusal, no
  * plan blocker) is applied and reverted, and must then equal what it was.
  */
-export async function checkApplyRevert(c: FuzzCase, options: {timeLimitMs: number}): Promise<string[]> {
+export async function checkApplyRevert(c: FuzzCase, options: {timeLimitMs: number}): Promise<{problems: string[]; namespaces: number; operations: number}> {
   const out: string[] = [];
+  let namespaces = 0;
+  let operations = 0;
   const tmp = mkdtempSync(path.join(tmpdir(), 'ambient-migrate-fuzz-'));
   const sim = await startSimulator({objects: seedObjects(c).map((object, i) => ({object: structuredClone(object), source: `fuzz#${i}`})), podTerminationMs: 0});
   const deadline = Date.now() + options.timeLimitMs;
@@ -344,6 +347,8 @@ export async function checkApplyRevert(c: FuzzCase, options: {timeLimitMs: numbe
       if (refused.length > 0 || plan.findings.some(f => f.severity === 'blocker')) continue;
       const ops = plan.operations.filter(o => o.namespace === namespace);
       if (ops.length === 0) continue;
+      namespaces++;
+      operations += ops.length;
       const before = await snapshot(client, namespace);
       const state = newState(identity, new Date());
       recordPlan(state, namespace, ops, new Date());
@@ -375,13 +380,14 @@ export async function checkApplyRevert(c: FuzzCase, options: {timeLimitMs: numbe
       await sim.settled();
       const after = await snapshot(client, namespace);
       for (const key of Object.keys(before)) {
+        if (isDeepStrictEqual(before[key], after[key])) continue;
         const [a, b] = [JSON.stringify(before[key]), JSON.stringify(after[key])];
-        if (a !== b) out.push(`apply-revert: ${namespace} ${key} differs after apply and revert:\n  before ${a}\n  after  ${b}`);
+        out.push(`apply-revert: ${namespace} ${key} differs after apply and revert:\n  before ${a}\n  after  ${b}`);
       }
     }
   } finally {
     await sim.close();
     rmSync(tmp, {recursive: true, force: true});
   }
-  return out;
+  return {problems: out, namespaces, operations};
 }

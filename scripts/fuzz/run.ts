@@ -37,14 +37,22 @@ export interface FuzzResult {
   ms: number;
   failures: Failure[];
   slowestMs: number;
+  /** Namespaces applied and reverted in the simulator, and their operations. */
+  appliedNamespaces: number;
+  appliedOperations: number;
 }
+
+const stats = {namespaces: 0, operations: 0};
 
 async function problemsOf(c: FuzzCase, index: number, options: FuzzOptions, withApply: boolean): Promise<string[]> {
   const outcome = checkCase(c, {timeLimitMs: options.timeLimitMs});
   const problems = [...outcome.problems];
   if (withApply && !outcome.problems.some(p => p.startsWith('no-throw'))) {
     try {
-      problems.push(...(await checkApplyRevert(c, {timeLimitMs: options.applyTimeLimitMs})));
+      const result = await checkApplyRevert(c, {timeLimitMs: options.applyTimeLimitMs});
+      problems.push(...result.problems);
+      stats.namespaces += result.namespaces;
+      stats.operations += result.operations;
     } catch (error) {
       problems.push(`apply-revert: the simulator run threw ${error instanceof Error ? error.stack : String(error)}`);
     }
@@ -65,8 +73,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const log = options.log ?? (() => {});
   const started = performance.now();
   const failures: Failure[] = [];
+  stats.namespaces = 0;
+  stats.operations = 0;
   let index = -1;
-  let applied = 0;
+  let sampledCases = 0;
   let slowestMs = 0;
   const params = {seed: options.seed, numRuns: options.path ? 1 : options.cases, ...(options.path ? {path: options.path} : {}), endOnFailure: true};
   // Pass 1: every case, counted; the property itself never fails so that the run goes on.
@@ -76,7 +86,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       const at = options.path ? Number(options.path.split(':')[0]) : index;
       const t0 = performance.now();
       const withApply = options.path ? options.applyEvery > 0 : sampled(at, options);
-      if (withApply) applied++;
+      if (withApply) sampledCases++;
       const problems = await problemsOf(c, at, options, withApply);
       slowestMs = Math.max(slowestMs, performance.now() - t0);
       if (problems.length > 0) {
@@ -89,6 +99,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     params,
   );
   const cases = index + 1;
+  const applied = {namespaces: stats.namespaces, operations: stats.operations};
 
   // Pass 2: the first failure of each property, replayed from its path and shrunk.
   const seen = new Set<string>();
@@ -114,12 +125,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     }
     log(`shrunk the first ${key} failure (case ${failure.index})`);
   }
-  return {cases, passed: cases - failures.length, failed: failures.length, applied, ms: performance.now() - started, failures, slowestMs};
+  return {cases, passed: cases - failures.length, failed: failures.length, applied: sampledCases, appliedNamespaces: applied.namespaces, appliedOperations: applied.operations, ms: performance.now() - started, failures, slowestMs};
 }
 
 /** The report: the totals line, then each shrunk failure with how to replay it. */
 export function formatResult(result: FuzzResult, options: FuzzOptions): string {
-  const lines = [`${result.cases} cases, ${result.passed} passed, ${result.failed} failed in ${(result.ms / 1000).toFixed(1)} s (seed ${options.seed}; ${result.applied} applied and reverted in the simulator; slowest case ${Math.round(result.slowestMs)} ms)`];
+  const lines = [`${result.cases} cases, ${result.passed} passed, ${result.failed} failed in ${(result.ms / 1000).toFixed(1)} s (seed ${options.seed}; ${result.applied} through the simulator, ${result.appliedNamespaces} namespaces with ${result.appliedOperations} operations applied and reverted; slowest case ${Math.round(result.slowestMs)} ms)`];
   const byProperty = new Map<string, number>();
   for (const f of result.failures) for (const k of new Set(f.problems.map(propertyOf))) byProperty.set(k, (byProperty.get(k) ?? 0) + 1);
   if (byProperty.size > 0) lines.push(`failures by property: ${[...byProperty].map(([k, n]) => `${k} ${n}`).join(', ')}`);
