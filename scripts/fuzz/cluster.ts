@@ -97,7 +97,11 @@ const appArb: fc.Arbitrary<App> = fc.record({
   name: fc.constantFrom(...APP_NAMES),
   version: fc.constantFrom('v1', 'v2', 'v3', 'V1', 'prod'),
   replicas: fc.integer({min: 1, max: 2}),
-  ports: fc.uniqueArray(fc.record({name: fc.constantFrom(...PORT_NAMES), port: fc.constantFrom(80, 8080, 9080, 443, 15008, 65535, 1)}), {minLength: 1, maxLength: 3, selector: p => p.name}).map(ps =>
+  // Mostly one port: a destination without a port number needs its Service to have exactly one.
+  ports: fc.oneof(
+    {weight: 3, arbitrary: fc.constant(1)},
+    {weight: 1, arbitrary: fc.constant(3)},
+  ).chain(max => fc.uniqueArray(fc.record({name: fc.constantFrom(...PORT_NAMES), port: fc.constantFrom(80, 8080, 9080, 443, 15008, 65535, 1)}), {minLength: 1, maxLength: max, selector: p => p.name})).map(ps =>
     ps.filter((p, i) => ps.findIndex(q => q.port === p.port) === i),
   ),
   inject: fc.option(fc.constantFrom('true' as const, 'false' as const), {nil: undefined, freq: 4}),
@@ -136,8 +140,8 @@ function worldOf(namespaces: NamespaceSpec[]): World {
 
 const REF = '__fuzz_ref__';
 type Ref = {[REF]: string; pick: number; n: number; odd?: unknown};
-const ref = (what: string, picks: number, odd?: fc.Arbitrary<unknown>): fc.Arbitrary<Ref> =>
-  fc.record({pick: fc.nat({max: picks - 1}), n: fc.nat({max: 50}), odd: odd ?? fc.constant(undefined)}).map(r => ({[REF]: what, ...r}));
+const ref = (what: string, picks: number, odd?: fc.Arbitrary<unknown>, spread = 50): fc.Arbitrary<Ref> =>
+  fc.record({pick: fc.nat({max: picks - 1}), n: fc.nat({max: spread}), odd: odd ?? fc.constant(undefined)}).map(r => ({[REF]: what, ...r}));
 const choose = <T>(list: T[], n: number, fallback: T): T => (list.length ? list[n % list.length]! : fallback);
 
 const ODD_HOSTS = ['*', '*.example.com', 'example.com', 'bücher.example', 'xn--bcher-kva.example', 'Reviews', 'reviews.', 'reviews.bookinfo', '10.0.0.1', '[::1]', 'reviews.bookinfo.svc', 'a.b.svc.cluster.local', `${'h'.repeat(63)}.${'i'.repeat(63)}.svc.cluster.local`, '', '.', '*.svc.cluster.local', 'mesh'];
@@ -191,7 +195,8 @@ function hintFor(kind: FuzzedKind, tame: boolean): Hint {
   return (p, schema) => {
     const last = p.slice(p.lastIndexOf('.') + 1);
     if (schema.type === 'string' && JSON.stringify(schema['x-kubernetes-validations'] ?? []).includes('duration(')) return tame ? fc.constantFrom('1s', '0.5s', '100ms', '1m') : durationArb;
-    if (tame && (p === 'spec.hosts[]' || p.endsWith('destination.host') || p.endsWith('mirror.host'))) return ref('host', 2);
+    if (tame && p === 'spec.hosts[]') return fc.oneof(ref('host', 1, undefined, 1), ref('host', 2));
+    if (tame && (p.endsWith('destination.host') || p.endsWith('mirror.host'))) return ref('host', 1, undefined, 1);
     if (/(headers|queryParams|set|add)\{key\}$/.test(p)) return tame ? fc.constantFrom(...HEADER_NAMES) : fc.oneof(fc.constantFrom(...HEADER_NAMES, ':authority', 'Host'), oddString().filter(k => k !== '__proto__'));
     if (tame && p.endsWith('.remove[]')) return fc.constantFrom(...HEADER_NAMES);
     if (tame && /headers\.(request|response)\.(set|add)\{\}$/.test(p)) return fc.constantFrom('a', 'v2', 'on');
@@ -200,6 +205,9 @@ function hintFor(kind: FuzzedKind, tame: boolean): Hint {
     if (p.endsWith('.port.number')) return fc.oneof(fc.constantFrom(80, 8080, 9080, 443, 1, 65535), fc.integer({min: 0, max: 4294967295}));
     if (kind === 'virtualService' && (p === 'spec.gateways[]' || p.endsWith('match[].gateways[]'))) return tame ? fc.constant('mesh') : ref('gateway', 6);
     if (tame && p.endsWith('method.exact')) return fc.constantFrom('GET', 'POST', 'DELETE');
+    if (tame && p.endsWith('route[].weight')) return fc.integer({min: 0, max: 100});
+    if (tame && kind === 'destinationRule' && p === 'spec.host') return ref('host', 1, undefined, 1);
+    if (tame && kind === 'destinationRule' && p === 'spec.subsets[].labels') return ref('subset-labels', 1);
     if (kind === 'destinationRule' && p === 'spec.subsets[].labels') return fc.oneof({weight: 4, arbitrary: ref('subset-labels', 1)}, {weight: 1, arbitrary: ref('subset-labels', 6, oddLabels).filter(r => r.pick > 0)});
     if (p === 'spec.selector.matchLabels' || p === 'spec.workloadSelector.labels' || p === 'spec.workloadSelector.matchLabels') return ref('selector', 5, oddLabels);
     if (last === 'principals[]' || last === 'notPrincipals[]') return ref('principal', 3, oddString());
@@ -218,15 +226,21 @@ function hintFor(kind: FuzzedKind, tame: boolean): Hint {
 const UNTRANSLATABLE_VS = /^spec\.(tcp|tls|exportTo)$|^spec\.http\[\]\.(fault|delegate|retries|directResponse|mirror|mirrors|mirrorPercent|mirror_percent|mirrorPercentage|corsPolicy)$|\.match\[\]\.(sourceLabels|sourceNamespace|gateways|port|ignoreUriCase|scheme|authority|withoutHeaders|statPrefix)$|\.rewrite\.uriRegexRewrite$|\.redirect\.(scheme|derivePort|redirectCode)$|\.uri\.regex$/;
 
 /** A tame VirtualService has a host and every rule routes somewhere (or redirects). */
-function tameVirtualService(spec: unknown): unknown {
+function tameVirtualService(spec: unknown, subsets: boolean): unknown {
   const s = {...(spec as Record<string, any>)};
-  const host = (n: number) => ({[REF]: 'host', pick: 0, n});
+  const host = (n: number) => ({[REF]: 'host', pick: 0, n: n % 2});
   if (!Array.isArray(s.hosts) || s.hosts.length === 0) s.hosts = [host(0)];
   if (!Array.isArray(s.http) || s.http.length === 0) s.http = [{}];
   s.http = s.http.map((rule: Record<string, any>, i: number) => {
     if (rule.redirect || (Array.isArray(rule.route) && rule.route.length > 0 && rule.route.every((r: any) => r?.destination?.host))) return rule;
     return {...rule, route: [{destination: {host: host(i)}}]};
   });
+  // Subset routing: each destination to a version of its Service, as Bookinfo's reviews does.
+  if (subsets) {
+    s.http = s.http.map((rule: Record<string, any>) =>
+      Array.isArray(rule.route) ? {...rule, route: rule.route.map((r: any, j: number) => ({...r, destination: {...r.destination, subset: ['v1', 'v2', 'v3'][j % 3]}}))} : rule,
+    );
+  }
   return s;
 }
 
@@ -243,8 +257,12 @@ function draftArb(kind: FuzzedKind): fc.Arbitrary<Draft> {
     const r = KINDS[kind];
     const schema = crdSchema(r.group, r.kind, r.version)!.properties.spec;
     const wild = schemaArbitrary(schema, {root: 'spec', hint: hintFor(kind, false)});
-    const tame = schemaArbitrary(schema, {root: 'spec', hint: hintFor(kind, true), omit: p => UNTRANSLATABLE_VS.test(p), fieldsPerObject: 2}).map(tameVirtualService);
-    const spec = kind === 'virtualService' ? fc.oneof(wild, tame) : wild;
+    const tame = fc
+      .tuple(schemaArbitrary(schema, {root: 'spec', hint: hintFor(kind, true), omit: p => UNTRANSLATABLE_VS.test(p), fieldsPerObject: 2}), fc.boolean())
+      .map(([s, subsets]) => tameVirtualService(s, subsets));
+    const tameRule = schemaArbitrary(schema, {root: 'spec', hint: hintFor(kind, true), fieldsPerObject: 1})
+      .chain(s => fc.uniqueArray(schemaArbitrary(schema.properties.subsets.items, {root: 'spec.subsets[]', hint: hintFor(kind, true), fieldsPerObject: 1}), {minLength: 1, maxLength: 3}).map(subsets => ({...(s as object), subsets: subsets.map((x, i) => ({...(x as object), name: ['v1', 'v2', 'v3'][i]}))})));
+    const spec = kind === 'virtualService' ? fc.oneof(wild, tame) : kind === 'destinationRule' ? fc.oneof(wild, tameRule) : wild;
     arb = fc.record({kind: fc.constant(kind), name: fc.constantFrom(...OBJECT_NAMES), spec});
     draftArbs.set(kind, arb);
   }
