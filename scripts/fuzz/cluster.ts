@@ -88,7 +88,7 @@ export function baseObjects(): KubeObject[] {
 // ---- Value pools ------------------------------------------------------------------------------------------
 
 const NAMESPACE_NAMES = ['bookinfo', 'shop', 'a', 'ns-1', 'default', `n${'x'.repeat(61)}z`, 'b2', 'istio-config'];
-const APP_NAMES = ['reviews', 'ratings', 'api', 'web', 'a', `s${'v'.repeat(61)}z`, 'waypoint', 'b-c'];
+const APP_NAMES = ['reviews', 'ratings', 'api', 'web', 'a', `s${'v'.repeat(61)}z`, 'waypoint', 'b-c', 'reviews-v1', 'api-v2'];
 /** Object names: shared across namespaces and kinds on purpose, some equal to names the plan creates. */
 const OBJECT_NAMES = ['default', 'reviews', 'api', 'a', 'reviews-waypoint', 'api-v1', 'waypoint', 'x.y', `o${'o'.repeat(200)}`, 'allow-nothing', 'deny-all'];
 const PORT_NAMES = ['http', 'grpc', 'tcp', 'http-metrics', 'https', 'tls', 'redis', 'http2'];

@@ -87,7 +87,7 @@ export function checkCase(c: FuzzCase, options: CaseOptions): CaseOutcome {
   const ms = performance.now() - started;
   if (ms > options.timeLimitMs) problems.push(`no-throw: audit and plan took ${Math.round(ms)} ms, over the ${options.timeLimitMs} ms limit`);
   if (plan) {
-    problems.push(...validObjects(plan.plan));
+    problems.push(...validObjects(plan.plan), ...createsAreNew(inventory, plan.plan));
     problems.push(...virtualServiceFields(inventory, plan));
     problems.push(...trafficEquivalence(c, plan));
   }
@@ -148,6 +148,26 @@ export function validObjects(plan: Plan): string[] {
       }
     }
     if (object.kind === 'Deployment' || object.kind === 'StatefulSet' || object.kind === 'DaemonSet') out.push(...labelProblems(`${where} pod template`, object.spec?.template?.metadata?.labels));
+  }
+  return out;
+}
+
+/** valid-objects: a create names an object that does not exist yet (else apply would take it for done, or fail). */
+export function createsAreNew(inventory: Inventory, plan: Plan): string[] {
+  const existing = new Set<string>();
+  for (const [kind, items] of Object.entries(inventory.objects)) {
+    const ref = KINDS[kind as KindName];
+    for (const o of items ?? []) existing.add(`${ref.group}/${ref.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+  }
+  const out: string[] = [];
+  const created = new Set<string>();
+  for (const op of plan.operations) {
+    if (op.action !== 'create') continue;
+    const group = op.target.apiVersion.includes('/') ? op.target.apiVersion.split('/')[0] : '';
+    const key = `${group}/${op.target.kind}/${op.target.namespace ?? ''}/${op.target.name}`;
+    if (existing.has(key)) out.push(`valid-objects: ${op.id} creates ${op.target.kind} ${op.target.namespace}/${op.target.name}, which already exists`);
+    if (created.has(key)) out.push(`valid-objects: ${op.id} creates ${op.target.kind} ${op.target.namespace}/${op.target.name} a second time`);
+    created.add(key);
   }
   return out;
 }
