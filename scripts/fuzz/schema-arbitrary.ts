@@ -32,6 +32,8 @@ export const oddString = (): fc.Arbitrary<string> =>
     {weight: 3, arbitrary: fc.string({maxLength: 12})},
     {weight: 2, arbitrary: fc.string({unit: 'grapheme', maxLength: 8})},
     {weight: 1, arbitrary: fc.constantFrom('', ' ', 'ünïcödé', '日本語', '🙂', 'a\nb', '\u0000', '..', '%2f', '\\', '${x}', 'Ⅻ')},
+    // Legal in RE2 (linear time), exponential for a backtracking engine on the long run of a's.
+    {weight: 1, arbitrary: fc.constantFrom('(a+)+b', '(a|aa)*c', 'a'.repeat(34), `/${'a'.repeat(34)}`)},
     {weight: 1, arbitrary: fc.string({minLength: 200, maxLength: 300})},
   );
 
