@@ -2,6 +2,8 @@
  * The fuzz run itself, shared by `npm run fuzz` and test/fuzz.test.ts: every case through the properties,
  * counted; then the first failure of each property replayed by fast-check and shrunk to a small case.
  */
+import {once} from 'node:events';
+import {Worker} from 'node:worker_threads';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
 import {fuzzCaseArb, podObjects, workloadObjects, type FuzzCase} from './cluster.ts';
@@ -69,8 +71,48 @@ export function caseYaml(c: FuzzCase): string {
   return yaml.dump({namespaces: c.namespaces, objects: [...workloadObjects(c), ...podObjects(c), ...c.config]}, {noRefs: true, lineWidth: 140});
 }
 
+/**
+ * Audit and plan are synchronous: a case that never ends blocks every timer of this thread, so the limit is
+ * kept by a watchdog thread. It is told which case runs (through shared memory) and, when one runs past the
+ * hang limit, writes the seed and the path to replay it and ends the process.
+ */
+async function startWatchdog(seed: number): Promise<{enter(index: number, hangMs: number): void; stop(): void}> {
+  const shared = new Int32Array(new SharedArrayBuffer(12));
+  const worker = new Worker(
+    `const {workerData: {shared, seed}} = require('node:worker_threads');
+     const fs = require('node:fs');
+     let seen = -1, since = Date.now();
+     setInterval(() => {
+       const index = Atomics.load(shared, 0), running = Atomics.load(shared, 1), hangMs = Atomics.load(shared, 2);
+       if (index !== seen || !running) { seen = index; since = Date.now(); return; }
+       if (Date.now() - since > hangMs) {
+         fs.writeSync(2, 'FAILED case ' + index + ': no-throw: it has run for ' + Math.round((Date.now() - since) / 1000) + ' s, over the hang limit: the run is stopped\n' +
+           'replay: npm run fuzz -- --seed ' + seed + ' --path ' + index + '\n');
+         process.kill(process.pid, 'SIGKILL');
+       }
+     }, 250);`,
+    {eval: true, workerData: {shared, seed}},
+  );
+  worker.on('error', error => process.stderr.write(`fuzz: the watchdog stopped: ${error.message}\n`));
+  // It starts with the help of this thread's event loop, which a run of synchronous cases does not give back.
+  await once(worker, 'online');
+  worker.unref();
+  return {
+    enter(index, hangMs) {
+      Atomics.store(shared, 2, hangMs);
+      Atomics.store(shared, 0, index);
+      Atomics.store(shared, 1, 1);
+    },
+    stop() {
+      Atomics.store(shared, 1, 0);
+      void worker.terminate();
+    },
+  };
+}
+
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const log = options.log ?? (() => {});
+  const watchdog = await startWatchdog(options.seed);
   const started = performance.now();
   const failures: Failure[] = [];
   stats.namespaces = 0;
@@ -84,8 +126,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     fc.asyncProperty(fuzzCaseArb, async c => {
       index++;
       const at = options.path ? Number(options.path.split(':')[0]) : index;
-      const t0 = performance.now();
       const withApply = options.path ? options.applyEvery > 0 : sampled(at, options);
+      // Over the limit is a failure; five times over, a hang.
+      watchdog.enter(at, 5 * (options.timeLimitMs + (withApply ? options.applyTimeLimitMs : 0)));
+      const t0 = performance.now();
       if (withApply) sampledCases++;
       const problems = await problemsOf(c, at, options, withApply);
       slowestMs = Math.max(slowestMs, performance.now() - t0);
@@ -99,6 +143,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     params,
   );
   const cases = index + 1;
+  watchdog.stop();
   const applied = {namespaces: stats.namespaces, operations: stats.operations};
 
   // Pass 2: the first failure of each property, replayed from its path and shrunk.
