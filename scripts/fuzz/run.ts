@@ -76,23 +76,9 @@ export function caseYaml(c: FuzzCase): string {
  * kept by a watchdog thread. It is told which case runs (through shared memory) and, when one runs past the
  * hang limit, writes the seed and the path to replay it and ends the process.
  */
-async function startWatchdog(seed: number): Promise<{enter(index: number, hangMs: number): void; stop(): void}> {
+async function startWatchdog(seed: number): Promise<{enter(index: number, hangMs: number): void; leave(): void; stop(): void}> {
   const shared = new Int32Array(new SharedArrayBuffer(12));
-  const worker = new Worker(
-    `const {workerData: {shared, seed}} = require('node:worker_threads');
-     const fs = require('node:fs');
-     let seen = -1, since = Date.now();
-     setInterval(() => {
-       const index = Atomics.load(shared, 0), running = Atomics.load(shared, 1), hangMs = Atomics.load(shared, 2);
-       if (index !== seen || !running) { seen = index; since = Date.now(); return; }
-       if (Date.now() - since > hangMs) {
-         fs.writeSync(2, 'FAILED case ' + index + ': no-throw: it has run for ' + Math.round((Date.now() - since) / 1000) + ' s, over the hang limit: the run is stopped\n' +
-           'replay: npm run fuzz -- --seed ' + seed + ' --path ' + index + '\n');
-         process.kill(process.pid, 'SIGKILL');
-       }
-     }, 250);`,
-    {eval: true, workerData: {shared, seed}},
-  );
+  const worker = new Worker(new URL('./watchdog.cjs', import.meta.url), {workerData: {shared, seed}});
   worker.on('error', error => process.stderr.write(`fuzz: the watchdog stopped: ${error.message}\n`));
   // It starts with the help of this thread's event loop, which a run of synchronous cases does not give back.
   await once(worker, 'online');
@@ -102,6 +88,9 @@ async function startWatchdog(seed: number): Promise<{enter(index: number, hangMs
       Atomics.store(shared, 2, hangMs);
       Atomics.store(shared, 0, index);
       Atomics.store(shared, 1, 1);
+    },
+    leave() {
+      Atomics.store(shared, 1, 0);
     },
     stop() {
       Atomics.store(shared, 1, 0);
@@ -132,6 +121,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       const t0 = performance.now();
       if (withApply) sampledCases++;
       const problems = await problemsOf(c, at, options, withApply);
+      watchdog.leave();
       slowestMs = Math.max(slowestMs, performance.now() - t0);
       if (problems.length > 0) {
         failures.push({index: at, problems});
