@@ -274,6 +274,11 @@ export function virtualServiceFields(inventory: Inventory, outcome: PlanOutcome)
       // One destination takes all the traffic whatever its weight (Istio ignores it), so none is written.
       const lone = /^spec\.http\[(\d+)\]\.route\[0\]\.weight$/.exec(leaf.path);
       if (lone && vs.spec.http[Number(lone[1])].route.length === 1) continue;
+      // A mirror percentage without a mirror does nothing; FROM_REQUEST_PORT without a scheme is what an
+      // HTTPRoute redirect does anyway.
+      const rule = /^spec\.http\[(\d+)\]\.(mirrorPercentage\.value|mirrorPercent|mirror_percent|redirect\.derivePort)$/.exec(leaf.path);
+      if (rule && rule[2] !== 'redirect.derivePort' && vs.spec.http[Number(rule[1])].mirror === undefined) continue;
+      if (rule && rule[2] === 'redirect.derivePort' && leaf.value === 'FROM_REQUEST_PORT' && vs.spec.http[Number(rule[1])].redirect.scheme === undefined) continue;
       if (!carried(leaf.path, leaf.value, text, ns)) out.push(`vs-fields: ${ref} ${leaf.path}=${JSON.stringify(leaf.value)} is neither converted nor named in a finding`);
     }
   }
