@@ -166,6 +166,18 @@ export function createsAreNew(inventory: Inventory, plan: Plan): string[] {
     const group = op.target.apiVersion.includes('/') ? op.target.apiVersion.split('/')[0] : '';
     const key = `${group}/${op.target.kind}/${op.target.namespace ?? ''}/${op.target.name}`;
     if (existing.has(key)) out.push(`valid-objects: ${op.id} creates ${op.target.kind} ${op.target.namespace}/${op.target.name}, which already exists`);
+    // A waypoint Gateway makes Istio apply a Deployment and a Service of its name: those must be free too,
+    // unless the plan refuses the namespace for it (a blocker stops apply).
+    if (op.target.kind === 'Gateway' && op.after?.spec?.gatewayClassName === 'istio-waypoint') {
+      const blocked = plan.findings.some(f => f.severity === 'blocker' && f.namespaces.includes(op.namespace));
+      for (const kind of ['Service', 'Deployment']) {
+        const child = `${kind === 'Service' ? '' : 'apps'}/${kind}/${op.target.namespace}/${op.target.name}`;
+        const live = (inventory.objects[kind === 'Service' ? 'service' : 'deployment'] ?? []).find(o => o.metadata.namespace === op.target.namespace && o.metadata.name === op.target.name);
+        if (existing.has(child) && !blocked && !live?.metadata.labels?.['gateway.istio.io/managed']) {
+          out.push(`valid-objects: ${op.id} creates waypoint ${op.target.namespace}/${op.target.name}, whose ${kind} Istio would apply over the existing ${kind} of that name`);
+        }
+      }
+    }
     if (created.has(key)) out.push(`valid-objects: ${op.id} creates ${op.target.kind} ${op.target.namespace}/${op.target.name} a second time`);
     created.add(key);
   }

@@ -41,3 +41,18 @@ test('a copy made by an earlier run for the same original keeps its name (apply 
   const {plan} = planMigration(inventoryOf(shop([l7Policy('reviews'), earlier])), CLUSTER, ['shop']);
   assert.deepEqual(plan.operations.filter(o => o.action === 'create' && o.target.kind === 'AuthorizationPolicy').map(o => o.target.name), ['reviews-waypoint']);
 });
+
+test('an application Service named waypoint blocks the plan: Istio would apply the waypoint Service over it', () => {
+  const c: FuzzCase = {
+    namespaces: [{name: 'shop', mode: 'injection', apps: [{name: 'waypoint', version: 'v1', replicas: 1, ports: [{name: 'http', port: 9080}]}]}],
+    config: [{...l7Policy('reviews'), spec: {selector: {matchLabels: {app: 'waypoint'}}, rules: [{to: [{operation: {methods: ['GET']}}]}]}}],
+  };
+  const inventory = inventoryOf(c);
+  const {plan} = planMigration(inventory, CLUSTER, ['shop']);
+  const blockers = plan.findings.filter(f => f.severity === 'blocker');
+  assert.deepEqual(blockers.map(f => [f.id, f.resource.kind, f.resource.name]), [['plan/waypoint-name-taken', 'Service', 'waypoint']]);
+  assert.deepEqual(createsAreNew(inventory, plan), []);
+  // The waypoint's own Service (a Gateway already made it) is no reason to stop.
+  const {plan: again} = planMigration(inventoryOf({...c, namespaces: [{...c.namespaces[0]!, apps: [{...c.namespaces[0]!.apps[0]!, name: 'reviews'}]}]}), CLUSTER, ['shop']);
+  assert.deepEqual(again.findings.filter(f => f.id === 'plan/waypoint-name-taken'), []);
+});
