@@ -2,6 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {convertVirtualService, type RouteConversion} from '../../source/core/convert/virtual-service.ts';
 import {checkHttpRoute} from '../../source/core/convert/httproute-rules.ts';
+import {fullRegexMatch} from '../../source/core/routes/regex.ts';
 import type {KubeObject} from '../../source/kube/client.ts';
 import {REFERENCE, loadYaml, service, serviceLookup, validateHttpRoute, yamlFiles} from './convert-fixtures.ts';
 
@@ -106,6 +107,13 @@ test('weights: no positive weight at all is written as all 0 (a 500) and keeps i
   assert.deepEqual(weightsOf(c), [0, 0]);
   assert.deepEqual(paths(c.warnings), ['spec.http[0].route']);
   assert.deepEqual(paths(convert(weighted(2_000_000, 1)).untranslatable), ['spec.http[0].route[0].weight']);
+});
+
+test('weights: a negative weight (the CRD takes any int32) is untranslatable, not written into an HTTPRoute the CRD refuses (found by npm run fuzz)', () => {
+  const c = convert(weighted(-5, 10));
+  assert.deepEqual(c.routes, []);
+  assert.deepEqual(paths(c.untranslatable), ['spec.http[0].route[0].weight']);
+  assert.deepEqual(paths(convert(weighted(-2_147_483_648, -1)).untranslatable), ['spec.http[0].route[0].weight', 'spec.http[0].route[1].weight']);
 });
 
 test('destination headers become backendRef header filters', () => {
@@ -674,4 +682,20 @@ test('every route produced by the tests above validates against the HTTPRoute CR
     assert.deepEqual(outcome.unknownFields, [], r.metadata.name);
     assert.deepEqual(checkHttpRoute(r), [], r.metadata.name);
   }
+});
+
+test('a regex RE2 runs in linear time but a backtracking engine does not, such as (a+)+b against a long path: judged within a time budget, as unknown (found by npm run fuzz)', () => {
+  const path = 'a'.repeat(40);
+  const started = performance.now();
+  const c = convert(vs({http: [{match: [{uri: {regex: '(a+)+b'}}], route: [to('v1')]}, {match: [{uri: {exact: path}}], route: [to('v2')]}]}));
+  assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
+  // Whether the regex takes the exact path is unknown, so the two may overlap: the order cannot be kept.
+  assert.deepEqual(c.routes, []);
+  assert.ok(paths(c.untranslatable).includes('spec.http[1].match[0]'), JSON.stringify(c.untranslatable));
+  assert.equal(fullRegexMatch('(a+)+b', path), undefined);
+  assert.equal(fullRegexMatch('(a+)+b', 'aab'), undefined, 'a regex that ran out of time once stays unknown');
+  assert.equal(fullRegexMatch('(ab)+', 'abab'), true);
+  assert.equal(fullRegexMatch('/v[0-9]+', '/v12'), true);
+  assert.equal(fullRegexMatch('/v[0-9]+', '/v12/x'), false);
+  assert.equal(fullRegexMatch('(', 'x'), undefined);
 });

@@ -87,6 +87,7 @@ export const FINDINGS = {
   meshWidePolicyBlocksWaypoint: finding('plan/mesh-wide-policy-blocks-waypoint', 'blocker', 'Mesh-wide policy would stop traffic through the waypoint', false),
   subsetNotMapped: finding('plan/subset-not-mapped', 'blocker', 'Subset cannot become a version Service', false),
   routesShareHost: finding('plan/virtualservices-share-host', 'blocker', 'Several mesh VirtualServices for one host', false),
+  waypointNameTaken: finding('plan/waypoint-name-taken', 'blocker', 'A Service or Deployment already has the waypoint\'s name', false),
   routeKept: finding('plan/virtualservice-kept', 'warning', 'VirtualService kept because it cannot be converted faithfully', false),
   routeMeaningChanges: finding('plan/route-meaning-changes', 'warning', 'Converted route behaves slightly differently', false),
 } as const satisfies Record<string, FindingDefinition>;

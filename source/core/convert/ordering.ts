@@ -1,5 +1,6 @@
 import type {KubeObject} from '../../kube/client.ts';
 import {analyzeVirtualService} from '../routes/translatability.ts';
+import {fullRegexMatch} from '../routes/regex.ts';
 import {isObject, type Problems} from './problems.ts';
 
 /**
@@ -139,9 +140,5 @@ function lowerKeys(o: unknown): Record<string, any> {
 
 /** RE2 whole-string match, approximated with a JavaScript RegExp; unparsable means "unknown", so false. */
 function fullMatch(regex: string, value: string): boolean {
-  try {
-    return new RegExp(`^(?:${regex})$`).test(value);
-  } catch {
-    return false;
-  }
+  return fullRegexMatch(regex, value) ?? false;
 }

@@ -183,6 +183,8 @@ function backends(rule: Record<string, any>, p: string, parents: ParentRef[], re
     if (!ref) return;
     const weight = typeof r?.weight === 'number' ? r.weight : 0;
     if (route.length > 1 && weight > 1_000_000) problems.untranslatableAt(`${at}.weight`, 'HTTPRoute weights go up to 1000000.');
+    // The CRD schema takes any int32; istiod refuses a negative weight and so does the HTTPRoute CRD (minimum 0).
+    if (route.length > 1 && weight < 0) problems.untranslatableAt(`${at}.weight`, 'A negative weight has no HTTPRoute form (weights are 0 to 1000000), and Istio refuses it.');
     const filters = headerFilters(r?.headers, `${at}.headers`, problems);
     out.push({...ref, ...(route.length > 1 ? {weight} : {}), ...(filters.length > 0 ? {filters} : {})});
   });

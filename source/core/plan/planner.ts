@@ -3,7 +3,7 @@ import {auditContext} from '../audit/audit.ts';
 import {FINDINGS} from '../audit/catalogue.ts';
 import {makeFinding} from '../audit/finding.ts';
 import {attachmentOf, hasWaypointClassPolicy} from '../authorization.ts';
-import {isFinished} from '../dataplane.ts';
+import {isFinished, WAYPOINT_MANAGED_LABEL} from '../dataplane.ts';
 import {buildContext, describe, refOf, selects, selectsApplicationPods} from '../audit/context.ts';
 import type {AuditReport, NamespaceReadiness} from '../audit/types.ts';
 import type {Inventory} from '../inventory.ts';
@@ -13,7 +13,7 @@ import {planEnablement} from './enablement.ts';
 import {byCodeUnits, operation, targetOf} from './objects.ts';
 import {planPolicies} from './policies.ts';
 import {destinationRuleCleanup, objectKey, planRouting, routeAnalysis, subsetRoutedServices} from './routing.ts';
-import {STEPS, type Operation, type Plan} from './types.ts';
+import {STEPS, WAYPOINT_NAME, type Operation, type Plan} from './types.ts';
 import {namespaceRevision, waypointGateway} from './waypoint.ts';
 
 export type Refusal = {namespace: string; reason: 'unknown' | 'blocked' | 'done' | 'system'; message: string};
@@ -88,10 +88,25 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
     const workloads = [...ctx.inNamespace('deployment', name), ...ctx.inNamespace('statefulSet', name), ...ctx.inNamespace('daemonSet', name)];
     const namespaceObject = namespaceObjects.get(name)!;
     if (waypoint) {
-      const existing = ctx.inNamespace('gateway', name).find(g => g.metadata.name === 'waypoint');
+      const existing = ctx.inNamespace('gateway', name).find(g => g.metadata.name === WAYPOINT_NAME);
       if (!existing) {
         const gateway = waypointGateway(name, namespaceRevision(namespaceObject));
         ops.push(operation(name, 'waypoint', 'create', targetOf(gateway), null, gateway, 'a waypoint enforces the L7 policies and routes of this namespace'));
+        // Istio names the waypoint's Deployment and Service after its Gateway and applies them over whatever
+        // has that name: an application Service called `waypoint` would get the waypoint's selector and ports.
+        for (const kind of ['service', 'deployment'] as const) {
+          const taken = ctx.inNamespace(kind, name).find(o => o.metadata.name === WAYPOINT_NAME && !o.metadata.labels?.[WAYPOINT_MANAGED_LABEL]);
+          if (!taken) continue;
+          findings.push(
+            makeFinding(FINDINGS.waypointNameTaken, {
+              message: `${describe(taken)} has the name the waypoint's ${taken.kind} would get: Istio would apply the waypoint's ${taken.kind} over it`,
+              remedy: `rename ${taken.kind} ${name}/${WAYPOINT_NAME} (or move that application to another namespace), then plan again`,
+              namespaces: [name],
+              resource: refOf(taken),
+              scope: 'namespace',
+            }),
+          );
+        }
       }
       const meshRoutes = ctx.inNamespace('virtualService', name).filter(vs => routeAnalysis(vs).mesh);
       // Sidecars apply one VirtualService per host (the oldest); HTTPRoutes for one Service are merged and

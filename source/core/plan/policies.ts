@@ -65,7 +65,7 @@ const WAYPOINT_TARGET = 'Gateway/waypoint';
 const BEHAVIOUR_ANNOTATIONS = ['istio.io/dry-run'];
 
 /** The same policy attached to the waypoint with targetRefs instead of a selector (optionally fewer rules). */
-function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, string>>, rules?: unknown[]): KubeObject {
+function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, string>>, rules: unknown[] | undefined, name: string): KubeObject {
   const spec = structuredClone(original.spec ?? {});
   delete spec.selector;
   delete spec.targetRef;
@@ -76,7 +76,7 @@ function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, str
     apiVersion: original.apiVersion,
     kind: original.kind,
     metadata: {
-      name: derivedName(original.metadata.name, 'waypoint'),
+      name,
       namespace: original.metadata.namespace,
       labels: {...(original.metadata.labels ?? {}), ...MANAGED_BY},
       annotations: {...kept, [SOURCE_ANNOTATION]: `${original.kind}/${original.metadata.namespace}/${original.metadata.name}`},
@@ -93,6 +93,22 @@ function waypointCopy(original: KubeObject, targetRefs: Array<Record<string, str
 export function planPolicies(input: PolicyInputs): PolicyPlan {
   const plan: PolicyPlan = {operations: [], replaced: [], findings: []};
   const {namespace} = input;
+  // Names already used in the namespace, per kind: a copy named like an existing policy (someone's own
+  // `reviews-waypoint`) would stop apply half-way with "already exists", so it takes the next free name.
+  // A copy this tool made earlier for the same original keeps its name (apply recognises it as done).
+  const taken = new Set<string>();
+  for (const o of [...input.authorizationPolicies, ...input.requestAuthentications, ...input.wasmPlugins]) taken.add(`${o.kind}/${o.metadata.name}`);
+  const copyName = (original: KubeObject): string => {
+    const source = `${original.kind}/${original.metadata.namespace}/${original.metadata.name}`;
+    const ours = (name: string) =>
+      [...input.authorizationPolicies, ...input.requestAuthentications, ...input.wasmPlugins].some(
+        o => o.kind === original.kind && o.metadata.name === name && o.metadata.labels?.[Object.keys(MANAGED_BY)[0]!] === Object.values(MANAGED_BY)[0] && o.metadata.annotations?.[SOURCE_ANNOTATION] === source,
+      );
+    let name = derivedName(original.metadata.name, 'waypoint');
+    for (let n = 2; taken.has(`${original.kind}/${name}`) && !ours(name); n++) name = derivedName(original.metadata.name, `waypoint-${n}`);
+    taken.add(`${original.kind}/${name}`);
+    return name;
+  };
   /** Creates the copy and returns where it attaches (Service names, or WAYPOINT_TARGET), or undefined. */
   /**
    * `replaces`: the original is deleted once its copy is in force, because only a waypoint can enforce it
@@ -174,7 +190,7 @@ export function planPolicies(input: PolicyInputs): PolicyPlan {
       attachment.kind === 'waypoint'
         ? [waypointRef]
         : attachment.services.map(name => ({group: '', kind: 'Service', name}));
-    const copy = waypointCopy(original, refs, rules);
+    const copy = waypointCopy(original, refs, rules, copyName(original));
     plan.operations.push(operation(namespace, 'policies', 'create', targetOf(copy), null, copy, why));
     return attachment.kind === 'waypoint' ? [WAYPOINT_TARGET] : attachment.services;
   };

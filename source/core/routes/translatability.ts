@@ -1,4 +1,5 @@
 import type {KubeObject} from '../../kube/client.ts';
+import {fullRegexMatch} from './regex.ts';
 
 /**
  * What of a VirtualService an HTTPRoute can carry, judged against the Gateway API v1.6.1 standard channel
@@ -308,11 +309,7 @@ function overlaps(a: MatchShape, b: MatchShape): boolean {
   if (a.kind === 'regex' || b.kind === 'regex') {
     const [re, other] = a.kind === 'regex' ? [a, b] : [b, a];
     if (other.kind !== 'exact') return true;
-    try {
-      return new RegExp(`^(?:${re.value})$`).test(other.value);
-    } catch {
-      return true;
-    }
+    return fullRegexMatch(re.value, other.value) ?? true;
   }
   if (a.kind === 'exact' && b.kind === 'exact') return a.value === b.value;
   if (a.kind === 'exact') return a.value.startsWith(b.value);
