@@ -79,9 +79,17 @@ const BASE_NAMESPACES = new Set(['kube-system', 'istio-system']);
 let baseCache: KubeObject[] | undefined;
 /** istio-system, kube-system and the nodes of the demo cluster: an installed, ambient-ready Istio. */
 export function baseObjects(): KubeObject[] {
-  baseCache ??= BASE_FILES.flatMap(f => readManifests(path.join(DEMO_FIXTURES, f)).map(d => d.object as unknown as KubeObject)).filter(
-    o => o.kind !== 'Namespace' || BASE_NAMESPACES.has(o.metadata.name),
-  );
+  if (!baseCache) {
+    const objects = [
+      ...BASE_FILES.flatMap(f => readManifests(path.join(DEMO_FIXTURES, f)).map(d => d.object as unknown as KubeObject)).filter(o => o.kind !== 'Namespace' || BASE_NAMESPACES.has(o.metadata.name)),
+      // The Istio and Gateway API CRDs every simulated cluster has: the environment checks read them.
+      ...readCrdManifests().map(d => d.object as unknown as KubeObject),
+    ];
+    // Read from files, not from a running cluster: the DaemonSets' status, which the environment checks read
+    // (ztunnel and istio-cni ready on every node), is what their controllers would write.
+    const nodes = objects.filter(o => o.kind === 'Node').length;
+    baseCache = objects.map(o => (o.kind === 'DaemonSet' ? {...o, status: {desiredNumberScheduled: nodes, currentNumberScheduled: nodes, numberReady: nodes, numberAvailable: nodes, updatedNumberScheduled: nodes}} : o));
+  }
   return baseCache;
 }
 

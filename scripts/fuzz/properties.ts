@@ -191,7 +191,7 @@ export function createsAreNew(inventory: Inventory, plan: Plan): string[] {
  * (the VirtualService stays), a subset that cannot map, or a meaning change the user acknowledges (such
  * as a match the VirtualService never reaches, left out of the HTTPRoute).
  */
-const NAMING_FINDINGS = new Set(['route/untranslatable', 'plan/virtualservice-kept', 'plan/subset-not-mapped', 'plan/route-meaning-changes']);
+const NAMING_FINDINGS = new Set(['route/untranslatable', 'plan/virtualservice-kept', 'plan/subset-not-mapped', 'plan/route-meaning-changes', 'plan/virtualservices-share-host']);
 
 /** Leaves of a JSON value, as paths in the converter's notation: `spec.http[0].match[1].uri.exact`. */
 export function leaves(value: unknown, at: string, out: Array<{path: string; value: unknown}> = []): Array<{path: string; value: unknown}> {
@@ -272,7 +272,10 @@ export function virtualServiceFields(inventory: Inventory, outcome: PlanOutcome)
     const routes = plan.operations.filter(o => o.action === 'create' && o.target.kind === 'HTTPRoute' && o.after?.metadata.annotations?.[CONVERTED_FROM] === ref);
     // The version Services (and their DestinationRules) the routes send to are part of the conversion.
     const produced = [...routes, ...plan.operations.filter(o => o.action === 'create' && o.namespace === ns && o.step === 'policies' && (o.target.kind === 'Service' || o.target.kind === 'DestinationRule'))];
-    const deleted = plan.operations.some(o => o.action === 'delete' && o.target.kind === 'VirtualService' && o.target.namespace === ns && o.target.name === vs.metadata.name);
+    // Deleted, or (bound to Istio Gateways too) kept for them with `mesh` dropped.
+    const deleted = plan.operations.some(
+      o => o.target.kind === 'VirtualService' && o.target.namespace === ns && o.target.name === vs.metadata.name && (o.action === 'delete' || (o.action === 'update' && !(o.after?.spec?.gateways ?? []).includes('mesh') && (o.after?.spec?.gateways ?? []).length > 0)),
+    );
     if (routes.length === 0) {
       if (deleted) out.push(`vs-fields: ${ref} is deleted but no HTTPRoute replaces it`);
       const http = Array.isArray(vs.spec?.http) ? vs.spec.http : [];
@@ -359,7 +362,8 @@ async function snapshot(client: ReturnType<typeof connect>, namespace: string): 
 
 /** Objects to seed a simulator with: the control plane, the workloads (no pods: its controllers run them), the config. */
 export function seedObjects(c: FuzzCase): KubeObject[] {
-  return [...baseObjects(), ...workloadObjects(c), ...c.config];
+  // The simulator installs the CRDs itself.
+  return [...baseObjects().filter(o => o.kind !== 'CustomResourceDefinition'), ...workloadObjects(c), ...c.config];
 }
 
 /**
