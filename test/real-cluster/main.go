@@ -89,6 +89,9 @@ func runKwok(args []string) error {
 		return err
 	}
 	command := kwokcmd.NewCommand(ctx)
+	// Kubernetes' verflag puts a non-bool --version on pflag.CommandLine, which cobra merges into every
+	// command; cobra's own --version flag (added when Version is set) then fails to parse.
+	command.Version = ""
 	command.PersistentFlags().AddFlagSet(flagset)
 	command.SetArgs(args)
 	return command.ExecuteContext(ctx)
@@ -311,7 +314,7 @@ func up(argv []string) error {
 	if err != nil {
 		return err
 	}
-	stages := strings.Join([]string{nodefast.DefaultNodeInitialize, nodelease.DefaultNodeHeartbeatWithLease, podfast.DefaultPodReady, podfast.DefaultPodComplete, podDelete}, "\n---\n")
+	stages := strings.Join([]string{nodefast.DefaultNodeInit, nodelease.DefaultNodeHeartbeatWithLease, podfast.DefaultPodReady, podfast.DefaultPodComplete, podDelete}, "\n---\n")
 	stagesFile := filepath.Join(dir, "kwok-stages.yaml")
 	if err := os.WriteFile(stagesFile, []byte(stages), 0o644); err != nil {
 		return err
