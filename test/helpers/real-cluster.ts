@@ -98,14 +98,23 @@ async function ok(result: Promise<{code: number | null; stdout: string; stderr: 
   return r.stdout;
 }
 
-/** Creates `documents` in order; an object that already exists (default namespaces, Service kubernetes) is left as it is. */
-async function create(kubeconfig: string, documents: unknown[]): Promise<void> {
-  if (documents.length === 0) return;
-  const result = await run(['create', '-f', '-', '-o', 'name'], kubeconfig, documents.map(d => yaml.dump(d)).join('---\n'));
-  const errors = result.stderr
-    .split('\n')
-    .filter(line => line.trim() && !/\(AlreadyExists\)/.test(line));
-  if (errors.length > 0) throw new Error(`creating the fixtures on the real server failed:\n${errors.join('\n')}`);
+/**
+ * Creates `documents` in order, leaving alone those that already exist (the default namespaces, Service
+ * `kubernetes`): creating those again is not even an AlreadyExists on a real server when a ClusterIP
+ * is involved, but a 422 for the allocated IP.
+ */
+async function create(kubeconfig: string, documents: Array<{kind: string; apiVersion: string; metadata: {name?: string; namespace?: string}}>): Promise<void> {
+  const asYaml = (docs: unknown[]) => docs.map(d => yaml.dump(d)).join('---\n');
+  type Doc = (typeof documents)[number];
+  const id = (d: Doc) => `${d.apiVersion.split('/').slice(0, -1).join('/')}|${d.kind}|${d.metadata.namespace ?? ''}|${d.metadata.name}`;
+  const found = JSON.parse(await ok(run(['get', '-f', '-', '-o', 'json', '--ignore-not-found'], kubeconfig, asYaml(documents)), 'looking up the fixtures')) as {items?: Doc[]};
+  const existing = new Set((found.items ?? []).map(id));
+  // A namespaced fixture without a namespace lands in default.
+  const fresh = documents.filter(d => !existing.has(id(d)) && !existing.has(id({...d, metadata: {...d.metadata, namespace: 'default'}})));
+  if (fresh.length === 0) return;
+  const result = await run(['create', '-f', '-', '-o', 'name'], kubeconfig, asYaml(fresh));
+  const errors = result.stderr.split('\n').filter(line => line.trim() && !line.startsWith('Warning:'));
+  if (result.code !== 0 || errors.length > 0) throw new Error(`creating the fixtures on the real server failed:\n${errors.join('\n')}`);
 }
 
 export async function startRealCluster(binary: string, options: SimulatorOptions = {}): Promise<RealCluster> {
