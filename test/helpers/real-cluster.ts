@@ -4,17 +4,23 @@
  *
  * The switch: when AMBIENT_MIGRATE_REAL_CLUSTER names the built binary (`npm run test:real` sets it), the
  * helpers that start a simulator (`startDemoSimulator`, `startTestSimulator`) start a fresh real cluster
- * instead, install the Istio and Gateway API CRDs from fixtures/crds/, and create the same fixtures. What
- * only the simulator can offer (its request journal, fault injection, direct access to its store) throws
- * a clear error naming it, so a test that needs it fails visibly rather than passing on something else.
+ * instead, install the Istio and Gateway API CRDs from fixtures/crds/, and create the same fixtures. The
+ * clients reach it through a recording proxy, so `sim.server.journal` still lists what they sent, and
+ * `sim.cluster` offers the few store operations the tests use. What only the simulator can offer (fault
+ * injection, the rest of its store) throws an error naming it, so a test that needs it fails visibly
+ * rather than passing on something else.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/sim/simulator.ts';
+import {startSimulator, writeKubeconfig, type Simulator, type SimulatorOptions} from '../../source/sim/simulator.ts';
 import {CRD_FIXTURES, readManifests} from '../../source/sim/seed.ts';
+import {RequestJournal, type RequestAttributes} from '../../source/sim/faults.ts';
 
 export const REAL_CLUSTER_ENV = 'AMBIENT_MIGRATE_REAL_CLUSTER';
 const KUBECTL = '/usr/bin/kubectl';
@@ -184,35 +190,154 @@ async function settled(kubectl: RealCluster['kubectl'], timeoutMs = 60_000): Pro
   }
 }
 
-/** A value whose every property access fails, naming the simulator-only feature a test asked for. */
-function simulatorOnly(what: string): never {
-  return new Proxy(
-    {},
-    {
-      get(_target, property) {
-        if (property === 'then') return undefined;
-        throw new Error(`${what}.${String(property)} exists only in the simulator; this test runs against the real API server (${REAL_CLUSTER_ENV})`);
-      },
-    },
-  ) as never;
+/** What kube-apiserver's RequestInfo would say about a resource request (enough for the journal). */
+function attributesFor(method: string, pathname: string, query: URLSearchParams): RequestAttributes | undefined {
+  const parts = pathname.split('/').filter(Boolean);
+  let group: string;
+  let rest: string[];
+  if (parts[0] === 'api' && parts.length >= 3) [group, rest] = ['', parts.slice(2)];
+  else if (parts[0] === 'apis' && parts.length >= 4) [group, rest] = [parts[1]!, parts.slice(3)];
+  else return undefined;
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !['status', 'finalize'].includes(rest[2]!)) [namespace, rest] = [rest[1], rest.slice(2)];
+  else if (rest[0] === 'namespaces' && rest.length >= 2) namespace = rest[1];
+  const [resource, name, subresource] = rest as [string, string?, string?];
+  const watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  const verb = ({GET: name ? 'get' : watch ? 'watch' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: name ? 'delete' : 'deletecollection'} as Record<string, string>)[method];
+  if (!verb) return undefined;
+  return {verb: verb as RequestAttributes['verb'], group, resource, subresource, namespace, name};
 }
 
-/** The real cluster behind the Simulator interface the tests use. */
+/**
+ * A plain-HTTP proxy on 127.0.0.1 in front of the real API server that records every request in the
+ * simulator's RequestJournal format and forwards it, streaming, with the admin's client certificate.
+ */
+async function startRecordingProxy(target: URL, kubeconfig: string): Promise<{url: string; journal: RequestJournal; close(): Promise<void>}> {
+  const config = yaml.load(readFileSync(kubeconfig, 'utf8')) as {
+    clusters: Array<{cluster: {'certificate-authority-data': string}}>;
+    users: Array<{user: {'client-certificate-data': string; 'client-key-data': string}}>;
+  };
+  const b64 = (s: string) => Buffer.from(s, 'base64');
+  const agent = new https.Agent({
+    keepAlive: true,
+    ca: b64(config.clusters[0]!.cluster['certificate-authority-data']),
+    cert: b64(config.users[0]!.user['client-certificate-data']),
+    key: b64(config.users[0]!.user['client-key-data']),
+  });
+  const journal = new RequestJournal();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const header = (name: string) => (req.headers[name] as string | undefined) ?? undefined;
+    const entry = journal.record({
+      time: new Date().toISOString(),
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      contentType: header('content-type'),
+      accept: header('accept'),
+      userAgent: header('user-agent'),
+      attributes: attributesFor(req.method ?? 'GET', url.pathname, url.searchParams),
+    });
+    const headers = {...req.headers, host: target.host};
+    delete headers.connection;
+    // The simulator's kubeconfig carries a placeholder token; the proxy authenticates as the admin.
+    delete headers.authorization;
+    const upstream = https.request({hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent}, response => {
+      entry.status = response.statusCode;
+      res.writeHead(response.statusCode ?? 502, response.headers);
+      response.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    journal,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>(resolve => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}
+
+/**
+ * The few store operations the conformance tests call on `sim.cluster`, done on the real server. They
+ * are synchronous there too (kubectl with spawnSync): the server is another process, so nothing in
+ * this one has to keep running meanwhile.
+ */
+function realStore(kubeconfig: string) {
+  const kubectlSync = (args: string[], input?: string) => {
+    const env = {...process.env};
+    delete env.KUBECONFIG;
+    return spawnSync(KUBECTL, [`--kubeconfig=${kubeconfig}`, ...args], {env, input, encoding: 'utf8', timeout: 60_000});
+  };
+  const ref = (type: {group: string; plural: string}) => (type.group ? `${type.plural}.${type.group}` : type.plural);
+  return {
+    typeFor: (group: string, plural: string) => ({group, plural}),
+    tryGet(type: {group: string; plural: string}, namespace: string, name: string) {
+      const result = kubectlSync(['get', ref(type), name, ...(namespace ? ['-n', namespace] : []), '-o', 'json', '--ignore-not-found']);
+      if (result.status !== 0) throw new Error(`kubectl get ${ref(type)} ${name}: ${result.stderr}`);
+      return result.stdout.trim() ? JSON.parse(result.stdout) : undefined;
+    },
+    create(type: {group: string; plural: string}, namespace: string, object: {metadata?: Record<string, unknown>}) {
+      const body = {...object, metadata: {...object.metadata, ...(namespace ? {namespace} : {})}};
+      const result = kubectlSync(['create', '-f', '-', '-o', 'json'], JSON.stringify(body));
+      if (result.status !== 0) throw new Error(`kubectl create ${ref(type)}: ${result.stderr}`);
+      return JSON.parse(result.stdout);
+    },
+  };
+}
+
+/**
+ * The real cluster behind the Simulator interface the tests use: `url` and the kubeconfig point at a
+ * recording proxy, so `sim.server.journal` is the journal of what the clients sent to the real server;
+ * `sim.cluster` has the store operations the tests use; fault injection exists only in the simulator.
+ */
 export async function startRealAsSimulator(binary: string, options: SimulatorOptions = {}): Promise<Simulator> {
   const real = await startRealCluster(binary, options);
-  const config = yaml.load(readFileSync(real.kubeconfig, 'utf8')) as {contexts: Array<{name: string; context: Record<string, string>}>; 'current-context': string};
-  return {
-    url: real.url,
-    server: simulatorOnly('sim.server'),
-    cluster: simulatorOnly('sim.cluster'),
-    settled: () => real.settled(),
-    writeKubeconfig(file, contextName = 'ambient-migrate-sim') {
-      const context = config.contexts.find(c => c.name === config['current-context'])!;
-      const renamed = {...config, contexts: [{name: contextName, context: {...context.context, namespace: 'default'}}], 'current-context': contextName};
-      writeFileSync(file, yaml.dump(renamed), {mode: 0o600});
-      return file;
+  let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+  try {
+    proxy = await startRecordingProxy(new URL(real.url), real.kubeconfig);
+  } catch (error) {
+    await real.close();
+    throw error;
+  }
+  const store = realStore(real.kubeconfig);
+  const cluster = new Proxy(store, {
+    get(target, property) {
+      if (property in target) return target[property as keyof typeof target];
+      if (property === 'then') return undefined;
+      throw new Error(`sim.cluster.${String(property)} exists only in the simulator; this test runs against the real API server (${REAL_CLUSTER_ENV})`);
     },
-    close: () => real.close(),
+  });
+  const server = new Proxy(
+    {url: proxy.url, journal: proxy.journal},
+    {
+      get(target, property) {
+        if (property in target) return target[property as keyof typeof target];
+        if (property === 'then') return undefined;
+        throw new Error(`sim.server.${String(property)} exists only in the simulator; this test runs against the real API server (${REAL_CLUSTER_ENV})`);
+      },
+    },
+  );
+  return {
+    url: proxy.url,
+    server: server as unknown as Simulator['server'],
+    cluster: cluster as unknown as Simulator['cluster'],
+    settled: () => real.settled(),
+    writeKubeconfig: (file, contextName = 'ambient-migrate-sim') => writeKubeconfig(file, proxy.url, contextName),
+    close: async () => {
+      await proxy.close();
+      await real.close();
+    },
   };
 }
 
