@@ -110,6 +110,7 @@ async function ok(result: Promise<{code: number | null; stdout: string; stderr: 
  * is involved, but a 422 for the allocated IP.
  */
 async function create(kubeconfig: string, documents: Array<{kind: string; apiVersion: string; metadata: {name?: string; namespace?: string}}>): Promise<void> {
+  if (documents.length === 0) return;
   const asYaml = (docs: unknown[]) => docs.map(d => yaml.dump(d)).join('---\n');
   type Doc = (typeof documents)[number];
   const id = (d: Doc) => `${d.apiVersion.split('/').slice(0, -1).join('/')}|${d.kind}|${d.metadata.namespace ?? ''}|${d.metadata.name}`;
@@ -245,6 +246,8 @@ async function startRecordingProxy(target: URL, kubeconfig: string): Promise<{ur
     const upstream = https.request({hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent}, response => {
       entry.status = response.statusCode;
       res.writeHead(response.statusCode ?? 502, response.headers);
+      // A watch's headers come long before its first event: send them on at once.
+      res.flushHeaders();
       response.pipe(res);
     });
     upstream.on('error', () => res.destroy());
