@@ -130,6 +130,7 @@ export async function startRealCluster(binary: string, options: SimulatorOptions
     // The fixtures bring their own nodes; kwok manages whichever exist.
     ...(options.fixtures?.length || options.objects?.length ? ['--node='] : []),
     `--pod-termination-ms=${options.podTerminationMs ?? 150}`,
+    '--exit-with-parent',
   ]);
   const exited = new Promise<void>(resolve => child.on('exit', () => resolve()));
   const kubectl = (args: string[], input?: string) => run(args, kubeconfig, input);

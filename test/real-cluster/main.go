@@ -153,6 +153,7 @@ func up(argv []string) error {
 	port := fs.Int("port", 0, "API server port on 127.0.0.1 (0: a free one)")
 	nodeName := fs.String("node", "kwok-node-0", "name of the node to create (kwok manages it, and every other node); empty: create none")
 	podTerminationMs := fs.Int("pod-termination-ms", 0, "how long kwok, as the kubelet, takes to remove a pod marked for deletion")
+	exitWithParent := fs.Bool("exit-with-parent", false, "stop when the process that started this one goes away (a test runner that was killed)")
 	if err := fs.Parse(argv); err != nil {
 		return err
 	}
@@ -411,9 +412,22 @@ func up(argv []string) error {
 
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	orphaned := make(chan struct{})
+	if *exitWithParent {
+		parent := os.Getppid()
+		go func() {
+			for os.Getppid() == parent {
+				time.Sleep(time.Second)
+			}
+			close(orphaned)
+		}()
+	}
 	select {
 	case s := <-signals:
 		fmt.Fprintf(os.Stderr, "real-cluster: %v, stopping\n", s)
+		return nil
+	case <-orphaned:
+		fmt.Fprintln(os.Stderr, "real-cluster: the parent process is gone, stopping")
 		return nil
 	case err := <-anyDied:
 		return err
