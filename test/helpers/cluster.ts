@@ -6,7 +6,8 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/sim/simulator.ts';
+import type {Simulator, SimulatorOptions} from '../../source/sim/simulator.ts';
+import {startSimulatorOrReal} from './real-cluster.ts';
 import {SUITE_WAIT_MS} from './wait.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,7 +22,7 @@ export function tempDir(prefix = 'ambient-migrate-test-'): {dir: string; file(na
 /** A simulator seeded with the demo cluster (or the given fixtures) and a kubeconfig pointing at it. */
 export async function startDemoSimulator(options: SimulatorOptions = {}): Promise<{sim: Simulator; kubeconfig: string; tmp: ReturnType<typeof tempDir>; close(): Promise<void>}> {
   const tmp = tempDir();
-  const sim = await startSimulator({fixtures: [demoPath], ...options});
+  const sim = await startSimulatorOrReal({fixtures: [demoPath], ...options});
   const kubeconfig = sim.writeKubeconfig(tmp.file('kubeconfig'));
   return {
     sim,

@@ -5,7 +5,8 @@ import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/sim/simulator.ts';
+import type {Simulator, SimulatorOptions} from '../../source/sim/simulator.ts';
+import {startSimulatorOrReal} from './real-cluster.ts';
 import {DEMO_FIXTURES} from '../../source/sim/seed.ts';
 import {SUITE_WAIT_MS} from './wait.ts';
 
@@ -44,7 +45,7 @@ export function hasKubectl(): boolean {
 export const kubectlSkip = (): false | string => (hasKubectl() ? false : 'kubectl not installed: conformance tests skipped');
 
 export async function startTestSimulator(options: SimulatorOptions = {}): Promise<TestSimulator> {
-  const sim = await startSimulator(options);
+  const sim = await startSimulatorOrReal(options);
   const dirs: string[] = [];
   const tempDir = () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ambient-migrate-sim-'));
