@@ -59,10 +59,12 @@ interface Reply {
 /** Serves a SimCluster over HTTP on 127.0.0.1, the way kubectl and client-node expect a kube-apiserver to. */
 export async function startSimServer(
   cluster: SimCluster,
-  options: {port?: number; host?: string} = {},
+  options: {port?: number; host?: string; faults?: FaultInjector; journal?: RequestJournal} = {},
 ): Promise<SimServer> {
-  const faults = new FaultInjector();
-  const journal = new RequestJournal();
+  // Passed in by a restart, so that the rules and the request log outlive the server process they describe.
+  const faults = options.faults ?? new FaultInjector();
+  const journal = options.journal ?? new RequestJournal();
+  let closed = false;
   const openapi = new OpenApiDocuments(cluster.registry);
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
@@ -101,6 +103,12 @@ export async function startSimServer(
     if (fault) entry.fault = JSON.stringify({...fault, gate: fault.gate ? 'held' : undefined});
     if (fault?.gate) await fault.gate.pass(attributes!);
     if (fault?.delayMs) await new Promise(r => setTimeout(r, fault.delayMs));
+    if (closed) {
+      // The server went away (a restart) while it held this request: it was never processed.
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
     if (fault?.drop === 'before') {
       entry.status = 0;
       req.socket.destroy();
@@ -415,6 +423,7 @@ export async function startSimServer(
     journal,
     close: () =>
       new Promise<void>(resolveClose => {
+        closed = true;
         for (const socket of sockets) socket.destroy();
         server.close(() => resolveClose());
       }),

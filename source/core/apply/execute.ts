@@ -175,8 +175,11 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
       const current = live.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
       const landed = record.restartedAt !== undefined && current === record.restartedAt;
       if (!landed) {
-        const at = restartStamp(deps.now(), current);
-        if (!deps.dryRun) {
+        // A retry (or a resumed run) sends the value already recorded, not a new one: a first attempt that the
+        // server commits late (a stalled request the client gave up on) then writes the same template again,
+        // a no-op, instead of a second rollout and a restartedAt the state file does not know.
+        const at = record.restartedAt !== undefined && record.restartedAt !== current ? record.restartedAt : restartStamp(deps.now(), current);
+        if (!deps.dryRun && record.restartedAt !== at) {
           // Recorded before the write, so a re-run after a crash knows this restart is ours.
           record.restartedAt = at;
           await save(state, deps);

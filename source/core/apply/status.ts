@@ -22,7 +22,8 @@ export async function migrationStatus(state: StateDocument, client: KubeClient):
     const {done, total, current} = progress(record);
     const drift: string[] = [];
     for (const op of record.operations) {
-      if (op.status !== 'done' || op.operation.action === 'restart') continue;
+      // An operation whose revert was cut off between its write and its journal entry may be either way.
+      if (op.status !== 'done' || op.operation.action === 'restart' || op.revertStartedAt !== undefined) continue;
       const t = op.operation.target;
       const live = await client.get(kindRefOf(t), t.namespace, t.name);
       const where = `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
