@@ -303,16 +303,20 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
       'create destinationrules.networking.istio.io',
       'create gateways.gateway.networking.k8s.io',
       'create httproutes.gateway.networking.k8s.io',
+      // The Lease that keeps two workdirs apart: taken, released, and removed after the revert.
+      'create leases.coordination.k8s.io',
       'create services',
       'create virtualservices.networking.istio.io',
       'delete authorizationpolicies.security.istio.io',
       'delete destinationrules.networking.istio.io',
       'delete gateways.gateway.networking.k8s.io',
       'delete httproutes.gateway.networking.k8s.io',
+      'delete leases.coordination.k8s.io',
       'delete services',
       'delete virtualservices.networking.istio.io',
       'patch authorizationpolicies.security.istio.io',
       'patch deployments.apps',
+      'patch leases.coordination.k8s.io',
       'patch namespaces',
     ]);
     assert.ok(ref.requests.has('list secrets') && ref.requests.has('get namespaces'), [...ref.requests].join('\n'));

@@ -66,7 +66,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
     io.stderr.write('ambient-migrate: apply changes the cluster; pass --yes to confirm (or --dry-run to try it), since there is no terminal to ask\n');
     return 2;
   }
-  const session = await openMigrationSession(flags, 'apply', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
+  const session = await openMigrationSession(flags, 'apply', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun, leaseNamespaces: flags.dryRun ? undefined : flags.namespaces});
   surviveClosedOutput(io.stdout, io.stderr);
   const controller = new AbortController();
   const stop = () => {

@@ -582,6 +582,10 @@ const BUILTIN_PRINTERS: Record<string, Printer> = {
     ],
     cells: (o, now) => [o.metadata.name ?? '', str(o.type) || 'Opaque', countKeys(o.data), age(o, now)],
   },
+  'coordination.k8s.io/Lease': {
+    columns: [NAME_COLUMN, col('Holder', 'string', 'The holder of the lease.'), AGE_COLUMN],
+    cells: (o, now) => [o.metadata.name ?? '', str(spec(o).holderIdentity), age(o, now)],
+  },
   '/ServiceAccount': {
     columns: [NAME_COLUMN, col('Secrets', 'integer', 'Number of secrets the service account references.'), AGE_COLUMN],
     cells: (o, now) => [o.metadata.name ?? '', arr(o.secrets).length, age(o, now)],
