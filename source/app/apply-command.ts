@@ -15,6 +15,8 @@ export interface ApplyFlags extends SessionFlags {
   yes?: boolean;
   /** server: every write sent with dryRun=All; client: the operations and their diffs, nothing sent. */
   dryRun?: 'server' | 'client';
+  /** Go on although the state file and the cluster disagree (see drift.ts). */
+  acceptDrift?: boolean;
 }
 
 interface Io {
@@ -121,6 +123,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
         },
         stopRequested: () => controller.signal.aborted,
         dryRun: Boolean(flags.dryRun),
+        acceptDrift: flags.acceptDrift,
       });
       if (flags.dryRun) {
         io.stdout.write(`[${namespace}] dry run: every write was accepted by the API server; nothing changed\n`);

@@ -154,7 +154,7 @@ export async function acquireLeases(
 }
 
 async function take(client: KubeClient, namespace: string, holder: LeaseHolder, duration: number, now: () => Date, notify: (message: string) => void): Promise<KubeObject> {
-  const annotations = {[`${ANNOTATION}/command`]: holder.command, [`${ANNOTATION}/workdir`]: holder.workdir, [`${ANNOTATION}/host`]: holder.host, [`${ANNOTATION}/pid`]: String(holder.pid)};
+  const annotations = {[`${ANNOTATION}/holder`]: holder.identity, [`${ANNOTATION}/command`]: holder.command, [`${ANNOTATION}/workdir`]: holder.workdir, [`${ANNOTATION}/host`]: holder.host, [`${ANNOTATION}/pid`]: String(holder.pid)};
   const write = {fieldManager: LEASE_NAME};
   for (let attempt = 0; attempt < 3; attempt++) {
     const at = microTime(now());
@@ -183,6 +183,11 @@ async function take(client: KubeClient, namespace: string, holder: LeaseHolder, 
           `namespace ${namespace} is being changed by ${describeHolder(live)}; nothing was written. Wait for it to finish (kubectl -n ${namespace} get lease ${LEASE_NAME} shows the holder). If that run is gone, its lease expires at ${until} and the next run takes it over then`,
         );
       }
+      // Who held it before, from another workdir: what a state file that does not match the cluster points to (drift.ts).
+      const previous =
+        a[`${ANNOTATION}/workdir`] && a[`${ANNOTATION}/workdir`] !== holder.workdir
+          ? {[`${ANNOTATION}/previous-holder`]: a[`${ANNOTATION}/holder`] ?? spec.holderIdentity ?? null, [`${ANNOTATION}/previous-command`]: a[`${ANNOTATION}/command`] ?? null, [`${ANNOTATION}/previous-workdir`]: a[`${ANNOTATION}/workdir`]}
+          : {};
       if (expired) notify(`taking over the lease ${namespace}/${LEASE_NAME} of ${describeHolder(live)}: it expired at ${new Date(expiresAt(live)).toISOString()}`);
       if (gone) notify(`taking over the lease ${namespace}/${LEASE_NAME} of ${describeHolder(live)}, which is no longer running`);
       return await client.patch(
@@ -190,7 +195,7 @@ async function take(client: KubeClient, namespace: string, holder: LeaseHolder, 
         namespace,
         LEASE_NAME,
         {
-          metadata: {resourceVersion: live.metadata.resourceVersion, annotations: {...annotations, [`${ANNOTATION}/released`]: null}},
+          metadata: {resourceVersion: live.metadata.resourceVersion, annotations: {...annotations, ...previous, [`${ANNOTATION}/released`]: null}},
           spec: {holderIdentity: holder.identity, leaseDurationSeconds: duration, acquireTime: at, renewTime: at, leaseTransitions: (spec.leaseTransitions ?? 0) + (free ? 0 : 1)},
         },
         'merge',

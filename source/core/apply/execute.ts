@@ -4,6 +4,7 @@ import {userView} from '../plan/objects.ts';
 import {MANAGED_BY, type Operation, type Target} from '../plan/types.ts';
 import type {NamespaceRecord, OperationRecord, StateDocument} from '../state/state.ts';
 import {agreesAt, differencesAt, mergePatchBetween, ownedParts} from './diff.ts';
+import {driftMessage, stateDrift} from './drift.ts';
 import {waitForRollout, waitForWaypoint} from './wait.ts';
 
 export const FIELD_MANAGER = 'ambient-migrate';
@@ -24,6 +25,8 @@ export interface ApplyDeps {
   pollMs?: number;
   /** Attempts for a write that fails transiently (429, 5xx, dropped connection, 409 with the change still valid). */
   attempts?: number;
+  /** Go on although the state file and the cluster disagree (`apply --accept-drift`); otherwise apply stops first. */
+  acceptDrift?: boolean;
 }
 
 export type ApplyEvent =
@@ -59,6 +62,12 @@ export function kindRefOf(target: Target): KindRef {
 export async function applyNamespace(state: StateDocument, namespace: string, deps: ApplyDeps): Promise<void> {
   const record = state.namespaces[namespace];
   if (!record) throw new ApplyStopped(`namespace ${namespace} has no plan in the state file`, namespace);
+  // Before any write: an object the tool wrote that someone changed since, or a namespace another workdir
+  // has migrated, is a choice for the person, not something to paper over with "(already done)".
+  if (!deps.acceptDrift && record.operations.some(o => o.status !== 'done' && o.status !== 'skipped')) {
+    const drift = await stateDrift(deps.client, record);
+    if (drift.length > 0) throw new ApplyStopped(await driftMessage(deps.client, namespace, drift), namespace);
+  }
   if (!deps.dryRun) {
     record.status = 'applying';
     await save(state, deps);
