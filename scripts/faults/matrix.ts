@@ -60,7 +60,8 @@ export interface Reference {
   /** The store before the migration and after it, to start each case from. */
   before: StoreSnapshot;
   after: StoreSnapshot;
-  /** The state file after the uninterrupted apply. */
+  /** The state file with the plan, before anything ran, and after the uninterrupted apply. */
+  plannedState: StateDocument;
   appliedState: StateDocument;
   migrated: NamespaceSnapshot;
   reverted: NamespaceSnapshot;
@@ -178,6 +179,7 @@ export function reference(): Promise<Reference> {
       await c.sim.settled();
       const before = c.sim.cluster.store.snapshot();
       const state = await plannedState(client);
+      const planned = structuredClone(state);
       await applyNamespace(state, NS, deps(client, c.workdir, []));
       await c.sim.settled();
       const migrated = await snapshotNamespace(client);
@@ -186,7 +188,7 @@ export function reference(): Promise<Reference> {
       await revertNamespace(state, NS, deps(client, c.workdir, []));
       await c.sim.settled();
       const reverted = await snapshotNamespace(client);
-      return {before: structuredClone(before), after, appliedState, migrated, reverted, operations: appliedState.namespaces[NS]!.operations};
+      return {before: structuredClone(before), after, plannedState: planned, appliedState, migrated, reverted, operations: appliedState.namespaces[NS]!.operations};
     } finally {
       await c.close();
     }
@@ -256,7 +258,8 @@ export async function runCase(ref: Reference, phase: Phase, op: number, fault: F
       } else if (fault === 'server-restart') {
         const gate = faults().hold(rule);
         lateWrite = gate.reached.then(async () => {
-          await c.sim.restart();
+          // Down long enough for the retries to find nobody listening, as during a real restart.
+          await c.sim.restart({downMs: 150});
           gate.release();
         });
       } else if (fault === 'kill-in-flight') {
@@ -281,7 +284,8 @@ export async function runCase(ref: Reference, phase: Phase, op: number, fault: F
         if (fault === 'kill-boundary' && e.type === 'operation-done' && e.record.operation.id === target.operation.id) run.kill();
       },
     });
-    const state: StateDocument = phase === 'apply' ? await plannedState(check) : structuredClone(ref.appliedState);
+    // The same plan apply would make: the case's cluster is the reference's, uids included.
+    const state: StateDocument = structuredClone(phase === 'apply' ? ref.plannedState : ref.appliedState);
     await saveState(c.workdir, state);
 
     // Into the fault. A killed run never settles: wait for the kill instead.
@@ -421,7 +425,7 @@ export async function runAll(
 const SYMBOL: Record<Verdict, string> = {converged: '✔', stopped: '■', wrong: '✘'};
 
 /** The operation × fault table, one per phase, with the totals. */
-export function formatTable(ref: Reference, results: CaseResult[]): string {
+export function formatTable(ref: {operations: Array<Pick<OperationRecord, 'operation'>>}, results: CaseResult[]): string {
   const lines: string[] = [];
   const faults = FAULTS.filter(f => results.some(r => r.fault === f));
   for (const phase of ['apply', 'revert'] as const) {
