@@ -16,7 +16,7 @@ import {OpenApiDocuments} from './openapi.ts';
 import {apiVersionOf} from './registry.ts';
 import {decodeProtobufObject, isProtobuf} from './protobuf.ts';
 import {badRequest, statusBody, StatusError} from './status.ts';
-import {toTable, wantsTable, type IncludeObject} from './table.ts';
+import {partialMetadata, toTable, wantsPartialMetadata, wantsTable, type IncludeObject} from './table.ts';
 import type {FieldValidation, KubeObject, ResourceType} from './types.ts';
 import {serveWatch} from './watch.ts';
 
@@ -276,6 +276,7 @@ export async function startSimServer(
         if (route.name) {
           const object = cluster.get(type, namespace, route.name, version);
           if (asTable) return tableReply(type, version, [object], String(cluster.store.resourceVersion), undefined, includeObject);
+          if (wantsPartialMetadata(accept)) return {status: 200, body: partialMetadata(object), contentType: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'};
           return {status: 200, body: object};
         }
         const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
@@ -291,17 +292,19 @@ export async function startSimServer(
           version,
         );
         if (asTable) return tableReply(type, version, result.items, result.resourceVersion, result.continueToken, includeObject);
+        const partial = wantsPartialMetadata(accept);
         return {
+          ...(partial ? {contentType: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'} : {}),
           status: 200,
           body: {
-            kind: type.listKind,
-            apiVersion: apiVersionOf(type.group, version),
+            kind: partial ? 'PartialObjectMetadataList' : type.listKind,
+            apiVersion: partial ? 'meta.k8s.io/v1' : apiVersionOf(type.group, version),
             metadata: {
               resourceVersion: result.resourceVersion,
               ...(result.continueToken ? {continue: result.continueToken} : {}),
               ...(result.remainingItemCount !== undefined ? {remainingItemCount: result.remainingItemCount} : {}),
             },
-            items: result.items,
+            items: partial ? result.items.map(partialMetadata) : result.items,
           },
         };
       }
