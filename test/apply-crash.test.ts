@@ -199,10 +199,12 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
   // entry (`done`): exactly the window the issue names.
   const betweenWriteAndJournal = [
     // `writes`: how many such writes apply and revert make in all when none is repeated.
-    {op: 5, resource: 'httproutes', name: 'reviews', verb: 'create', line: 'create HTTPRoute bookinfo/reviews', writes: 1},
-    {op: 10, resource: 'namespaces', name: NS, verb: 'patch', line: 'label Namespace bookinfo istio.io/use-waypoint=waypoint', writes: 3 + 3},
-    {op: 13, resource: 'deployments', name: 'details-v1', verb: 'patch', line: 'restart Deployment bookinfo/details-v1', writes: 1 + 1},
-    {op: 19, resource: 'authorizationpolicies', name: 'productpage-viewer', verb: 'delete', line: 'delete AuthorizationPolicy bookinfo/productpage-viewer', writes: 1},
+    // `reads`: how many times the tool reads the object before that write (the check of the state file
+    // against the cluster reads each object once, the Lease reads the Namespace, the step reads it twice).
+    {op: 5, resource: 'httproutes', name: 'reviews', verb: 'create', line: 'create HTTPRoute bookinfo/reviews', writes: 1, reads: 3},
+    {op: 10, resource: 'namespaces', name: NS, verb: 'patch', line: 'label Namespace bookinfo istio.io/use-waypoint=waypoint', writes: 3 + 3, reads: 4},
+    {op: 13, resource: 'deployments', name: 'details-v1', verb: 'patch', line: 'restart Deployment bookinfo/details-v1', writes: 1 + 1, reads: 2},
+    {op: 19, resource: 'authorizationpolicies', name: 'productpage-viewer', verb: 'delete', line: 'delete AuthorizationPolicy bookinfo/productpage-viewer', writes: 1, reads: 3},
   ] as const;
   for (const w of betweenWriteAndJournal) {
     test(`killed between a write and its journal entry (${w.verb} ${w.resource}/${w.name}): the re-run recognises the write and does not repeat it`, async () => {
@@ -210,9 +212,9 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
       const c = await migrationCase();
       try {
         await c.backup();
-        // The tool reads the object twice before writing it; the third read comes after the write. The
-        // simulator holds that read: the child is then between the write and its journal entry.
-        const gate = c.sim.server.faults.hold({verb: 'get', resource: w.resource, name: w.name, nth: 3});
+        // The tool reads the object `reads` times before writing it; the next read comes after the write.
+        // The simulator holds that read: the child is then between the write and its journal entry.
+        const gate = c.sim.server.faults.hold({verb: 'get', resource: w.resource, name: w.name, nth: w.reads + 1});
         const run = startCli(apply(c));
         await killAt(run, gate, `the read after ${w.verb} ${w.name}`);
         gate.release();

@@ -68,7 +68,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
     io.stderr.write('ambient-migrate: apply changes the cluster; pass --yes to confirm (or --dry-run to try it), since there is no terminal to ask\n');
     return 2;
   }
-  const session = await openMigrationSession(flags, 'apply', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun, leaseNamespaces: flags.dryRun ? undefined : flags.namespaces});
+  const session = await openMigrationSession(flags, 'apply', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
   surviveClosedOutput(io.stdout, io.stderr);
   const controller = new AbortController();
   const stop = () => {
@@ -96,6 +96,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
       }
       for (const namespace of plan.namespaces) recordPlan(working, namespace, plan.operations.filter(o => o.namespace === namespace), new Date());
     }
+    if (!flags.dryRun) await session.lease(flags.namespaces);
     const total = flags.namespaces.reduce((n, ns) => n + (working.namespaces[ns]?.operations.filter(o => o.status !== 'done').length ?? 0), 0);
     if (!flags.yes && !flags.dryRun) {
       const rl = createInterface({input: io.stdin, output: io.stderr});

@@ -21,6 +21,12 @@ export interface MigrationSession {
   state: StateDocument;
   stateExisted: boolean;
   save(state: StateDocument): Promise<void>;
+  /**
+   * Takes the namespaces' Leases (cluster-lease.ts) right before the first write, after every refusal that
+   * writes nothing: another workdir's live run stops this one here. From then on `connection.client`
+   * refuses to write once they are lost; `close` releases them.
+   */
+  lease(namespaces: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,7 +34,7 @@ export async function openMigrationSession(
   flags: SessionFlags,
   command: string,
   notify: (message: string) => void,
-  options: {lock?: boolean; controllerDelayMs?: number; leaseNamespaces?: string[]} = {},
+  options: {lock?: boolean; controllerDelayMs?: number} = {},
 ): Promise<MigrationSession> {
   const connection = await openCluster(flags, {controllerDelayMs: options.controllerDelayMs});
   let release: () => void = () => {};
@@ -43,26 +49,28 @@ export async function openMigrationSession(
       removeStaleTempFiles(flags.workdir);
     }
     const {state, existed} = loadState(flags.workdir, identity, new Date());
-    // Besides the workdir lock: another workdir (another person) on the same namespaces is stopped here,
-    // before anything is written, and every write of this run checks that the leases are still ours.
-    if (options.leaseNamespaces?.length) {
-      leases = await acquireLeases(connection.client, options.leaseNamespaces, localHolder(command, flags.workdir), notify, {durationSeconds: flags.leaseDurationSeconds});
-    }
     const onExit = () => release();
     process.once('exit', onExit);
-    const held = leases;
+    const raw = connection.client;
     return {
-      connection: held ? {...connection, client: guardedClient(connection.client, held)} : connection,
+      connection,
       identity,
       kubernetesVersion: version.gitVersion,
       workdir: flags.workdir,
       state,
       stateExisted: existed,
       save: s => saveState(flags.workdir, s),
+      lease: async namespaces => {
+        if (leases || namespaces.length === 0) return;
+        // Besides the workdir lock: another workdir (another person) on the same namespaces is stopped here,
+        // and every write of this run checks that the leases are still ours.
+        leases = await acquireLeases(raw, namespaces, localHolder(command, flags.workdir), notify, {durationSeconds: flags.leaseDurationSeconds});
+        connection.client = guardedClient(raw, leases);
+      },
       close: async () => {
         process.removeListener('exit', onExit);
         // A namespace reverted to the end, or never written to, keeps no Lease: it is as it was before the tool came.
-        await held?.release({
+        await leases?.release({
           remove: namespace => {
             const record = state.namespaces[namespace];
             return !record || record.status === 'reverted' || record.operations.every(o => o.status === 'pending');

@@ -41,7 +41,7 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
     io.stderr.write('ambient-migrate: revert changes the cluster; pass --yes to confirm (or --dry-run to try it), since there is no terminal to ask\n');
     return 2;
   }
-  const session = await openMigrationSession(flags, 'revert', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun, leaseNamespaces: flags.dryRun ? undefined : flags.namespaces});
+  const session = await openMigrationSession(flags, 'revert', m => io.stderr.write(`ambient-migrate: ${m}\n`), {lock: !flags.dryRun});
   surviveClosedOutput(io.stdout, io.stderr);
   try {
     const missing = flags.namespaces.filter(n => !session.state.namespaces[n]);
@@ -49,6 +49,7 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
       io.stderr.write(`ambient-migrate: nothing recorded for ${missing.join(', ')} in ${session.workdir}: there is nothing to revert there\n`);
       return 2;
     }
+    if (!flags.dryRun) await session.lease(flags.namespaces);
     if (flags.dryRun === 'client') {
       let count = 0;
       for (const namespace of flags.namespaces) {

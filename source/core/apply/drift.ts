@@ -24,6 +24,13 @@ const MANAGED_KEY = Object.keys(MANAGED_BY)[0]!;
  */
 export async function stateDrift(client: KubeClient, record: NamespaceRecord): Promise<StateDrift[]> {
   const out: StateDrift[] = [];
+  // One read per object: the three label steps share the Namespace.
+  const reads = new Map<string, ReturnType<KubeClient['get']>>();
+  const read = (kind: ReturnType<typeof kindRefOf>, namespace: string | undefined, name: string) => {
+    const key = `${kind.group}/${kind.plural}/${namespace ?? ''}/${name}`;
+    if (!reads.has(key)) reads.set(key, client.get(kind, namespace, name));
+    return reads.get(key)!;
+  };
   for (const op of record.operations) {
     const o = op.operation;
     if (o.action === 'restart') continue;
@@ -33,7 +40,7 @@ export async function stateDrift(client: KubeClient, record: NamespaceRecord): P
     const edit = `kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}edit ${kind.group ? `${kind.plural}.${kind.group}` : kind.plural} ${t.name}`;
     const changed = mergePatchBetween(ownedParts(o.before), ownedParts(o.after));
     if (op.status === 'done' && op.revertStartedAt === undefined) {
-      const live = await client.get(kind, t.namespace, t.name);
+      const live = await read(kind, t.namespace, t.name);
       if (op.liveAfter === null) {
         if (live) out.push({kind: 'changed', message: `${where} exists again, though ambient-migrate deleted it`, edit});
       } else if (!live) {
@@ -43,7 +50,7 @@ export async function stateDrift(client: KubeClient, record: NamespaceRecord): P
         out.push({kind: 'changed', message: `${where} was changed after ambient-migrate wrote it: ${what.join('; ')}`, edit});
       }
     } else if (op.status === 'pending') {
-      const live = await client.get(kind, t.namespace, t.name);
+      const live = await read(kind, t.namespace, t.name);
       if (!live) continue;
       if (o.action === 'create' && live.metadata.labels?.[MANAGED_KEY] === MANAGED_BY[MANAGED_KEY as keyof typeof MANAGED_BY]) {
         out.push({kind: 'foreign', message: `${where} exists and carries ${MANAGED_KEY}=${MANAGED_BY[MANAGED_KEY as keyof typeof MANAGED_BY]}, but this state file has not created it yet`, edit});
