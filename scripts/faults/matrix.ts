@@ -15,7 +15,10 @@ import path from 'node:path';
 import {isDeepStrictEqual} from 'node:util';
 import {saveState} from '../../source/app/state-store.ts';
 import {applyNamespace, ApplyStopped, kindRefOf, type ApplyDeps, type ApplyEvent} from '../../source/core/apply/execute.ts';
-import {revertNamespace} from '../../source/core/apply/revert.ts';
+import {revertNamespace, revertOrder} from '../../source/core/apply/revert.ts';
+import {runApply} from '../../source/app/apply-command.ts';
+import {runBackup} from '../../source/app/backup-command.ts';
+import {runRevert} from '../../source/app/revert-command.ts';
 import type {OperationRecord, StateDocument} from '../../source/core/state/state.ts';
 import type {KubeClient} from '../../source/kube/client.ts';
 import {connect} from '../../source/kube/http-client.ts';
@@ -23,7 +26,7 @@ import type {FaultRule, Verb} from '../../source/sim/faults.ts';
 import {startSimulator, type Simulator} from '../../source/sim/simulator.ts';
 import type {StoreSnapshot} from '../../source/sim/store.ts';
 import {demoPath} from '../../test/helpers/cluster.ts';
-import {effectInCluster, NS, plannedState, snapshotNamespace, type NamespaceSnapshot} from '../../test/helpers/migration.ts';
+import {capture, effectInCluster, NS, plannedState, snapshotNamespace, startCli, type NamespaceSnapshot} from '../../test/helpers/migration.ts';
 import {describeOperation} from '../../source/app/plan-format.ts';
 
 export const FAULTS = [
@@ -40,6 +43,7 @@ export const FAULTS = [
   'kill-boundary',
   'kill-in-flight',
   'kill-after-write',
+  'sigkill-binary',
 ] as const;
 export type FaultKind = (typeof FAULTS)[number];
 export type Phase = 'apply' | 'revert';
@@ -236,6 +240,15 @@ export async function runCase(ref: Reference, phase: Phase, op: number, fault: F
   const started = performance.now();
   const c = await simCase(phase === 'apply' ? ref.before : ref.after);
   const result = (verdict: Verdict, detail: string): CaseResult => ({phase, op, fault, verdict, detail, ms: Math.round(performance.now() - started)});
+  if (fault === 'sigkill-binary') {
+    try {
+      return await binaryKill(ref, c, phase, op, result);
+    } catch (error) {
+      return result('wrong', `harness error: ${error instanceof Error ? error.stack : String(error)}`);
+    } finally {
+      await c.close();
+    }
+  }
   try {
     const check = connect({kubeconfig: c.kubeconfig});
     const target = ref.operations[op]!;
@@ -369,6 +382,64 @@ export async function runCase(ref: Reference, phase: Phase, op: number, fault: F
   } finally {
     await c.close();
   }
+}
+
+/**
+ * The real binary, SIGKILLed while the simulator holds the write of operation `op` (it commits it after the
+ * process is gone), then resumed with the same command in-process (the lock and the Lease left by the dead
+ * process are taken over).
+ */
+async function binaryKill(ref: Reference, c: SimCase, phase: Phase, op: number, result: (v: Verdict, d: string) => CaseResult): Promise<CaseResult> {
+  const check = connect({kubeconfig: c.kubeconfig});
+  const target = ref.operations[op]!;
+  if (phase === 'apply') {
+    const err = capture();
+    if ((await runBackup({kubeconfig: c.kubeconfig, workdir: c.workdir}, capture(), err)) !== 0) return result('wrong', `backup failed: ${err.text()}`);
+  } else {
+    await saveState(c.workdir, structuredClone(ref.appliedState));
+  }
+  // The how-manieth request of its kind the write is: earlier operations may write the same object (the
+  // three namespace labels) or create in the same collection.
+  const order = phase === 'apply' ? ref.operations : revertOrder(ref.appliedState.namespaces[NS]!);
+  const key = (r: OperationRecord) => JSON.stringify(writeRule(r, phase));
+  const position = order.findIndex(r => r.operation.id === target.operation.id);
+  const nth = order.slice(0, position).filter(r => key(r) === key(target)).length + 1;
+  const gate = c.sim.server.faults.hold({...writeRule(target, phase), nth});
+  const flags = ['--kubeconfig', c.kubeconfig, '--workdir', c.workdir];
+  const run = startCli([phase, '-n', NS, '--yes', ...flags]);
+  const reached = await Promise.race([gate.reached.then(() => true), run.exit.then(() => false)]);
+  if (!reached) {
+    const r = await run.exit;
+    return result('wrong', `the binary exited before the write of ${target.operation.id}: ${r.code} ${r.stderr}`);
+  }
+  run.child.kill('SIGKILL');
+  const killed = await run.exit;
+  if (killed.signal !== 'SIGKILL') return result('wrong', `not killed: ${killed.code}`);
+  gate.release();
+  // The held write is processed now, by a server whose client is gone.
+  for (let i = 0; i < 1000 && c.sim.server.journal.all().some(e => e.fault && e.status === undefined); i++) await new Promise(r => setTimeout(r, 10));
+  await c.sim.settled();
+  const problems: string[] = [];
+  problems.push(...(await disagreements(check, await readDisk(c.workdir), phase)));
+
+  const stdout = capture();
+  const stderr = capture();
+  const io = {stdout, stderr, stdin: process.stdin, interactive: false};
+  const code = phase === 'apply' ? await runApply({kubeconfig: c.kubeconfig, workdir: c.workdir, namespaces: [NS], yes: true}, io) : await runRevert({kubeconfig: c.kubeconfig, workdir: c.workdir, namespaces: [NS], yes: true}, io);
+  if (code !== 0) problems.push(`the resume exited ${code}: ${stderr.text()}`);
+  if (!/taking over the lock left by ambient-migrate/.test(stderr.text()) || !/taking over the lease bookinfo\/ambient-migrate of .*, which is no longer running/.test(stderr.text())) {
+    problems.push(`the resume did not say it took over the dead run's lock and lease: ${stderr.text()}`);
+  }
+  if (phase === 'apply' && !stdout.text().includes(`${describeOperation(target.operation)} (already done)`)) problems.push(`the resume did not say the write had landed: ${stdout.text()}`);
+  await c.sim.settled();
+  const end = await readDisk(c.workdir);
+  const want = phase === 'apply' ? 'done' : 'reverted';
+  if (end.namespaces[NS]!.status !== want) problems.push(`the namespace is ${end.namespaces[NS]!.status}, not ${want}`);
+  problems.push(...(await disagreements(check, end, phase)));
+  const snapshot = await snapshotNamespace(check);
+  const expected = phase === 'apply' ? ref.migrated : ref.reverted;
+  if (!isDeepStrictEqual(snapshot, expected)) problems.push(`the cluster differs from the uninterrupted run's: ${firstDifference(expected, snapshot)}`);
+  return problems.length ? result('wrong', problems.join(' | ')) : result('stopped', 'SIGKILL; the resume took over the lock and the lease');
 }
 
 async function readDisk(workdir: string): Promise<StateDocument> {
