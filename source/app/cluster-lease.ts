@@ -150,7 +150,11 @@ export async function acquireLeases(
     await release();
     throw error;
   }
-  return {lost: () => lost, release};
+  return {
+    // Also when the renewal has not run for a whole duration (the machine slept): another run may hold it.
+    lost: () => lost ?? (held.length > 0 && now().getTime() - lastRenewed > duration * 1000 ? `the lease was not renewed for over ${duration}s (was this machine asleep?), so another run may have taken it over` : undefined),
+    release,
+  };
 }
 
 async function take(client: KubeClient, namespace: string, holder: LeaseHolder, duration: number, now: () => Date, notify: (message: string) => void): Promise<KubeObject> {
