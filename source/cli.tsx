@@ -115,9 +115,10 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
     .requiredOption('-n, --namespace <list>', 'namespaces to migrate, comma-separated', parseNamespaces)
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .addOption(dryRunOption('operations'))
-    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: DryRun}, command: Command) => {
+    .option('--accept-drift', 'go on although objects the tool wrote were changed since, or another workdir migrated the namespace')
+    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: DryRun; acceptDrift?: boolean}, command: Command) => {
       const {runApply} = await import('./app/apply-command.ts');
-      done(await runApply({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun}));
+      done(await runApply({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun, acceptDrift: options.acceptDrift}));
     });
 
   program

@@ -199,11 +199,13 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
   // entry (`done`): exactly the window the issue names.
   const betweenWriteAndJournal = [
     // `writes`: how many such writes apply and revert make in all when none is repeated.
-    {op: 5, resource: 'httproutes', name: 'reviews', verb: 'create', line: 'create HTTPRoute bookinfo/reviews', writes: 1},
-    {op: 12, resource: 'namespaces', name: NS, verb: 'patch', line: 'label Namespace bookinfo istio.io/use-waypoint=waypoint', writes: 3 + 3},
-    {op: 15, resource: 'deployments', name: 'details-v1', verb: 'patch', line: 'restart Deployment bookinfo/details-v1', writes: 1 + 1},
-    // productpage-viewer is first updated (its three reads), then deleted: the sixth read follows the delete.
-    {op: 17, resource: 'authorizationpolicies', name: 'productpage-viewer', verb: 'delete', line: 'delete AuthorizationPolicy bookinfo/productpage-viewer', writes: 1, nth: 6},
+    // `reads`: how many times the tool reads the object before that write (the check of the state file
+    // against the cluster reads each object once, the Lease reads the Namespace, the step reads it twice;
+    // productpage-viewer is updated first, with a read after its write too).
+    {op: 5, resource: 'httproutes', name: 'reviews', verb: 'create', line: 'create HTTPRoute bookinfo/reviews', writes: 1, reads: 3},
+    {op: 12, resource: 'namespaces', name: NS, verb: 'patch', line: 'label Namespace bookinfo istio.io/use-waypoint=waypoint', writes: 3 + 3, reads: 4},
+    {op: 15, resource: 'deployments', name: 'details-v1', verb: 'patch', line: 'restart Deployment bookinfo/details-v1', writes: 1 + 1, reads: 2},
+    {op: 17, resource: 'authorizationpolicies', name: 'productpage-viewer', verb: 'delete', line: 'delete AuthorizationPolicy bookinfo/productpage-viewer', writes: 1, reads: 6},
   ] as const;
   for (const w of betweenWriteAndJournal) {
     test(`killed between a write and its journal entry (${w.verb} ${w.resource}/${w.name}): the re-run recognises the write and does not repeat it`, async () => {
@@ -211,10 +213,9 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
       const c = await migrationCase();
       try {
         await c.backup();
-        // The tool reads the object twice before writing it; the third read comes after the write (unless an
-        // earlier operation of the plan read it too). The
-        // simulator holds that read: the child is then between the write and its journal entry.
-        const gate = c.sim.server.faults.hold({verb: 'get', resource: w.resource, name: w.name, nth: 'nth' in w ? w.nth : 3});
+        // The tool reads the object `reads` times before writing it; the next read comes after the write.
+        // The simulator holds that read: the child is then between the write and its journal entry.
+        const gate = c.sim.server.faults.hold({verb: 'get', resource: w.resource, name: w.name, nth: w.reads + 1});
         const run = startCli(apply(c));
         await killAt(run, gate, `the read after ${w.verb} ${w.name}`);
         gate.release();
@@ -305,16 +306,20 @@ describe('apply killed and re-run', {concurrency: 4}, () => {
       'create destinationrules.networking.istio.io',
       'create gateways.gateway.networking.k8s.io',
       'create httproutes.gateway.networking.k8s.io',
+      // The Lease that keeps two workdirs apart: taken, released, and removed after the revert.
+      'create leases.coordination.k8s.io',
       'create services',
       'create virtualservices.networking.istio.io',
       'delete authorizationpolicies.security.istio.io',
       'delete destinationrules.networking.istio.io',
       'delete gateways.gateway.networking.k8s.io',
       'delete httproutes.gateway.networking.k8s.io',
+      'delete leases.coordination.k8s.io',
       'delete services',
       'delete virtualservices.networking.istio.io',
       'patch authorizationpolicies.security.istio.io',
       'patch deployments.apps',
+      'patch leases.coordination.k8s.io',
       'patch namespaces',
     ]);
     assert.ok(ref.requests.has('list secrets') && ref.requests.has('get namespaces'), [...ref.requests].join('\n'));

@@ -21,6 +21,8 @@ export interface ApplyFlags extends SessionFlags {
   yes?: boolean;
   /** server: every write sent with dryRun=All; client: the operations and their diffs, nothing sent. */
   dryRun?: 'server' | 'client';
+  /** Go on although the state file and the cluster disagree (see drift.ts). */
+  acceptDrift?: boolean;
 }
 
 interface Io {
@@ -134,6 +136,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
       }
       for (const namespace of plan.namespaces) recordPlan(working, namespace, plan.operations.filter(o => o.namespace === namespace), new Date());
     }
+    if (!flags.dryRun) await session.lease(flags.namespaces);
     const total = flags.namespaces.reduce((n, ns) => n + (working.namespaces[ns]?.operations.filter(o => o.status !== 'done').length ?? 0), 0);
     if (!flags.yes && !flags.dryRun) {
       const rl = createInterface({input: io.stdin, output: io.stderr});
@@ -162,6 +165,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
         },
         stopRequested: () => controller.signal.aborted,
         dryRun: Boolean(flags.dryRun),
+        acceptDrift: flags.acceptDrift,
       });
       if (outcome.dryRun) {
         io.stdout.write(`[${namespace}] dry run: every write was accepted by the API server; nothing changed\n`);

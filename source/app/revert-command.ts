@@ -51,6 +51,7 @@ export async function runRevert(flags: RevertFlags, io: Io = defaultIo()): Promi
       io.stderr.write(`ambient-migrate: nothing recorded for ${missing.join(', ')} in ${session.workdir}: there is nothing to revert there\n`);
       return 2;
     }
+    if (!flags.dryRun) await session.lease(flags.namespaces);
     if (flags.dryRun === 'client') {
       let count = 0;
       for (const namespace of flags.namespaces) {

@@ -78,7 +78,7 @@ interface LockInfo {
   startedAt: string;
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {

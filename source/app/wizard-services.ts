@@ -14,6 +14,8 @@ import type {ConnectOptions} from '../kube/http-client.ts';
 import {newState, progress, recordPlan} from '../core/state/state.ts';
 import type {RunResult, WizardServices} from '../ui/wizard/services.ts';
 import {CLUSTER_FROM_IS_NEW} from './apply-command.ts';
+import {acquireLeases, guardedClient, localHolder, type ClusterLeases} from './cluster-lease.ts';
+import {UserFacingError} from './errors.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 import {statePath} from './state-store.ts';
 import {latestBackupFor, writeBackup} from './workdir.ts';
@@ -29,6 +31,21 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
   let lastPlan: Plan | undefined;
   const cluster = () => ({context: session.identity.context, server: session.identity.server, kubernetesVersion: session.kubernetesVersion});
   const save = () => session.save(state);
+  /** The namespaces' Leases for one apply or revert (see cluster-lease.ts), or why another run holds them. */
+  const withLeases = async <T extends RunResult>(namespaces: string[], command: string, run: (client: typeof session.connection.client) => Promise<T>): Promise<T | RunResult> => {
+    let leases: ClusterLeases;
+    try {
+      leases = await acquireLeases(client, namespaces, localHolder(`wizard ${command}`, session.workdir), notify, {durationSeconds: flags.leaseDurationSeconds});
+    } catch (error) {
+      if (error instanceof UserFacingError) return {ok: false, message: error.message};
+      throw error;
+    }
+    try {
+      return await run(guardedClient(client, leases));
+    } finally {
+      await leases.release({remove: ns => !state.namespaces[ns] || state.namespaces[ns]!.status === 'reverted' || state.namespaces[ns]!.operations.every(o => o.status === 'pending')});
+    }
+  };
 
   return {
     async session() {
@@ -93,47 +110,51 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
       }
       await save();
       const messages: string[] = [];
-      try {
-        for (const ns of namespaces) {
-          if (!state.namespaces[ns]) continue;
-          // The same runner as the CLI's: the outcome is verified against the pods, never assumed.
-          const outcome = await migrateNamespace(state, ns, {client, now: () => new Date(), sleep, persist: () => save(), report: hooks.onEvent, stopRequested: hooks.stopRequested});
-          if (!outcome.verified) {
-            auditInventoryCache = undefined;
-            return {ok: false, message: `${ns}: ${outcome.verification!.message}`, namespace: ns};
+      return withLeases(namespaces, 'apply', async client => {
+        try {
+          for (const ns of namespaces) {
+            if (!state.namespaces[ns]) continue;
+            // The same runner as the CLI's: the outcome is verified against the pods, never assumed.
+            const outcome = await migrateNamespace(state, ns, {client, now: () => new Date(), sleep, persist: () => save(), report: hooks.onEvent, stopRequested: hooks.stopRequested});
+            if (!outcome.verified) {
+              auditInventoryCache = undefined;
+              return {ok: false, message: `${ns}: ${outcome.verification!.message}`, namespace: ns};
+            }
+            messages.push(`${ns}: ${outcome.verification!.message}`);
           }
-          messages.push(`${ns}: ${outcome.verification!.message}`);
+          auditInventoryCache = undefined;
+          return {ok: true, message: messages.join('\n')};
+        } catch (error) {
+          // The namespace travels on its own: the failure menu offers to skip or revert it, and a message
+          // such as "there is no backup ...: back up first" must not be mistaken for one.
+          if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`, namespace: error.namespace};
+          throw error;
         }
-        auditInventoryCache = undefined;
-        return {ok: true, message: messages.join('\n')};
-      } catch (error) {
-        // The namespace travels on its own: the failure menu offers to skip or revert it, and a message
-        // such as "there is no backup ...: back up first" must not be mistaken for one.
-        if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`, namespace: error.namespace};
-        throw error;
-      }
+      });
     },
     async revert(namespaces, hooks): Promise<RunResult> {
       const skipped: RunResult['skipped'] = [];
-      try {
-        for (const ns of namespaces) {
-          const outcome = await revertNamespace(state, ns, {
-            client,
-            now: () => new Date(),
-            sleep,
-            persist: () => save(),
-            report: hooks.onEvent,
-            stopRequested: hooks.stopRequested,
-            onConflict: async (_record, _live, why) => hooks.onConflict(why),
-          });
-          skipped.push(...outcome.skipped);
+      return withLeases(namespaces, 'revert', async client => {
+        try {
+          for (const ns of namespaces) {
+            const outcome = await revertNamespace(state, ns, {
+              client,
+              now: () => new Date(),
+              sleep,
+              persist: () => save(),
+              report: hooks.onEvent,
+              stopRequested: hooks.stopRequested,
+              onConflict: async (_record, _live, why) => hooks.onConflict(why),
+            });
+            skipped.push(...outcome.skipped);
+          }
+          auditInventoryCache = undefined;
+          return {ok: skipped.length === 0, message: skipped.length ? `reverted, but ${skipped.length} object(s) were left as someone else changed them` : `reverted ${namespaces.join(', ')}`, skipped};
+        } catch (error) {
+          if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`, namespace: error.namespace, skipped};
+          throw error;
         }
-        auditInventoryCache = undefined;
-        return {ok: skipped.length === 0, message: skipped.length ? `reverted, but ${skipped.length} object(s) were left as someone else changed them` : `reverted ${namespaces.join(', ')}`, skipped};
-      } catch (error) {
-        if (error instanceof ApplyStopped) return {ok: false, message: `${error.namespace}: ${error.message}`, namespace: error.namespace, skipped};
-        throw error;
-      }
+      });
     },
     close: () => session.close(),
   };

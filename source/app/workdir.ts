@@ -5,6 +5,7 @@
 import {accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, chmodSync, statSync, unlinkSync, writeSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import {BACKUP_SCHEMA_VERSION, sha256, type Backup, type BackupManifest} from '../core/backup/backup.ts';
 import {sameCluster, type ClusterIdentity} from '../core/cluster-identity.ts';
 import {UserFacingError} from './errors.ts';
@@ -142,7 +143,38 @@ export function writeBackup(workdir: string, backup: Backup, warn?: (line: strin
     rmSync(dir, {recursive: true, force: true});
     throw describeWriteError(error, `the backup in ${dir}`, 'run backup again');
   }
+  const problems = verifyWrittenBackup(dir, backup);
+  if (problems.length > 0) {
+    // Not to be trusted by apply: without its manifest the directory reads as a backup that did not finish.
+    unlinkSync(path.join(dir, MANIFEST_FILE));
+    throw new Error(`the backup written to ${dir} does not read back as written (${problems.join('; ')}); it is not used: check the disk and run backup again`);
+  }
   return dir;
+}
+
+/**
+ * Reads a backup back right after writing it: the sha256 of every file against the manifest, and every
+ * file parsed as YAML with as many objects as the manifest counts, so a disk or a filesystem that lost
+ * or mangled a write is found now rather than on the day of the restore.
+ */
+export function verifyWrittenBackup(dir: string, backup: Pick<Backup, 'files'>): string[] {
+  const listing = inspectBackup(dir);
+  const problems = [...listing.problems];
+  if (!listing.manifest) return problems.length ? problems : ['the manifest does not read back'];
+  for (const entry of listing.manifest.files) {
+    const expected = backup.files.find(f => f.name === entry.name);
+    if (!expected || expected.count !== entry.count) problems.push(`${entry.name}: the manifest counts ${entry.count} objects, the backup had ${expected?.count ?? 'no such file'}`);
+    let documents: unknown[];
+    try {
+      documents = yaml.loadAll(readFileSync(path.join(dir, entry.name), 'utf8')).filter(d => d !== null && d !== undefined);
+    } catch (error) {
+      problems.push(`${entry.name} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const objects = documents.filter(d => typeof d === 'object' && typeof (d as {kind?: unknown}).kind === 'string' && typeof (d as {metadata?: {name?: unknown}}).metadata?.name === 'string');
+    if (objects.length !== documents.length || objects.length !== entry.count) problems.push(`${entry.name} reads back ${objects.length} objects, the manifest counts ${entry.count}`);
+  }
+  return problems;
 }
 
 /** Two backups in the same second get `-2`, `-3`. */

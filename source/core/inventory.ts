@@ -21,8 +21,9 @@ export function itemsOf(inventory: Inventory, kind: KindName): KubeObject[] {
 }
 
 /** How a kind is listed; Secrets are listed by label only, and never kept beyond their metadata. */
-const LIST_OPTIONS: Partial<Record<KindName, {labelSelector: string}>> = {
-  secret: {labelSelector: 'istio/multiCluster=true'},
+const LIST_OPTIONS: Partial<Record<KindName, {labelSelector: string; metadataOnly?: boolean}>> = {
+  // Metadata only: the server never sends a Secret's data to the tool.
+  secret: {labelSelector: 'istio/multiCluster=true', metadataOnly: true},
 };
 
 export async function loadInventory(

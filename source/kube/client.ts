@@ -34,6 +34,8 @@ export interface ListOptions {
   fieldSelector?: string;
   /** Items per page (default 500, as kubectl). */
   pageSize?: number;
+  /** Ask for `PartialObjectMetadataList`: names, labels and annotations only; the server never sends spec or data. */
+  metadataOnly?: boolean;
 }
 
 export interface WriteOptions {

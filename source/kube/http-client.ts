@@ -262,7 +262,8 @@ class HttpKubeClient implements KubeClient {
       if (options.labelSelector) query.set('labelSelector', options.labelSelector);
       if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
       if (continueToken) query.set('continue', continueToken);
-      const page = (await this.request('GET', collectionPath(kind, options.namespace), {query, retry: true, kind})) as {
+      const accept = options.metadataOnly ? 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' : undefined;
+      const page = (await this.request('GET', collectionPath(kind, options.namespace), {query, retry: true, kind, accept})) as {
         apiVersion?: string;
         items?: KubeObject[];
         metadata?: {continue?: string};
@@ -271,7 +272,8 @@ class HttpKubeClient implements KubeClient {
         throw new KubeError('BadResponse', `the server's list of ${kind.plural} has no items array: is ${this.endpoint.server} a Kubernetes API server?`, {resource: kind.plural, group: kind.group});
       }
       // List items carry no apiVersion/kind on a real server; fill them in so objects stand alone.
-      for (const item of page.items) items.push({...item, apiVersion: item.apiVersion ?? apiVersion(kind), kind: item.kind ?? kind.kind});
+      // A metadata-only item says PartialObjectMetadata: it stands for an object of this kind.
+      for (const item of page.items) items.push({...item, apiVersion: options.metadataOnly ? apiVersion(kind) : (item.apiVersion ?? apiVersion(kind)), kind: options.metadataOnly ? kind.kind : (item.kind ?? kind.kind)});
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);
     return items;
@@ -323,7 +325,7 @@ class HttpKubeClient implements KubeClient {
   private async request(
     method: string,
     path: string,
-    options: {query?: URLSearchParams; body?: string; contentType?: string; retry?: boolean; kind?: KindRef; name?: string; namespace?: string},
+    options: {query?: URLSearchParams; body?: string; contentType?: string; retry?: boolean; kind?: KindRef; name?: string; namespace?: string; accept?: string},
   ): Promise<unknown> {
     let attempts = options.retry ? this.readAttempts : 1;
     const started = Date.now();
@@ -371,7 +373,7 @@ class HttpKubeClient implements KubeClient {
   private async once(
     method: string,
     path: string,
-    options: {query?: URLSearchParams; body?: string; contentType?: string; kind?: KindRef; name?: string; namespace?: string},
+    options: {query?: URLSearchParams; body?: string; contentType?: string; kind?: KindRef; name?: string; namespace?: string; accept?: string},
     progress: {attempt: number; attempts: number} = {attempt: 1, attempts: 1},
   ): Promise<unknown> {
     if (this.signal?.aborted) throw this.cancelled();
@@ -393,7 +395,7 @@ class HttpKubeClient implements KubeClient {
     this.signal?.addEventListener('abort', onAbort, {once: true});
     const headers: Record<string, string> = {
       ...transport.headers,
-      Accept: 'application/json',
+      Accept: options.accept ?? 'application/json',
       'User-Agent': 'ambient-migrate',
     };
     if (options.contentType) headers['Content-Type'] = options.contentType;

@@ -29,6 +29,7 @@ export const KINDS = {
   validatingWebhook: kind('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false),
   networkPolicy: kind('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies'),
   csiDriver: kind('storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false),
+  lease: kind('coordination.k8s.io', 'v1', 'Lease', 'leases'),
   // Istio
   virtualService: kind('networking.istio.io', 'v1', 'VirtualService', 'virtualservices'),
   destinationRule: kind('networking.istio.io', 'v1', 'DestinationRule', 'destinationrules'),

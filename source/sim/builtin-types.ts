@@ -76,6 +76,8 @@ export const BUILTIN_TYPES: ResourceType[] = [
   builtin('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, {shortNames: ['netpol']}),
   builtin('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   builtin('storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false),
+  // What ambient-migrate takes while it applies or reverts a namespace, as leader election does.
+  builtin('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
   builtin('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, {
     verbs: ['create'],
   }),

@@ -16,7 +16,7 @@ import {OpenApiDocuments} from './openapi.ts';
 import {apiVersionOf} from './registry.ts';
 import {decodeProtobufObject, isProtobuf} from './protobuf.ts';
 import {badRequest, statusBody, StatusError} from './status.ts';
-import {toTable, wantsTable, type IncludeObject} from './table.ts';
+import {partialMetadata, toTable, wantsPartialMetadata, wantsTable, type IncludeObject} from './table.ts';
 import type {FieldValidation, KubeObject, ResourceType} from './types.ts';
 import {serveWatch} from './watch.ts';
 
@@ -59,10 +59,12 @@ interface Reply {
 /** Serves a SimCluster over HTTP on 127.0.0.1, the way kubectl and client-node expect a kube-apiserver to. */
 export async function startSimServer(
   cluster: SimCluster,
-  options: {port?: number; host?: string} = {},
+  options: {port?: number; host?: string; faults?: FaultInjector; journal?: RequestJournal} = {},
 ): Promise<SimServer> {
-  const faults = new FaultInjector();
-  const journal = new RequestJournal();
+  // Passed in by a restart, so that the rules and the request log outlive the server process they describe.
+  const faults = options.faults ?? new FaultInjector();
+  const journal = options.journal ?? new RequestJournal();
+  let closed = false;
   const openapi = new OpenApiDocuments(cluster.registry);
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
@@ -101,6 +103,12 @@ export async function startSimServer(
     if (fault) entry.fault = JSON.stringify({...fault, gate: fault.gate ? 'held' : undefined});
     if (fault?.gate) await fault.gate.pass(attributes!);
     if (fault?.delayMs) await new Promise(r => setTimeout(r, fault.delayMs));
+    if (closed) {
+      // The server went away (a restart) while it held this request: it was never processed.
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
     if (fault?.drop === 'before') {
       entry.status = 0;
       req.socket.destroy();
@@ -268,6 +276,7 @@ export async function startSimServer(
         if (route.name) {
           const object = cluster.get(type, namespace, route.name, version);
           if (asTable) return tableReply(type, version, [object], String(cluster.store.resourceVersion), undefined, includeObject);
+          if (wantsPartialMetadata(accept)) return {status: 200, body: partialMetadata(object), contentType: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'};
           return {status: 200, body: object};
         }
         const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
@@ -283,17 +292,19 @@ export async function startSimServer(
           version,
         );
         if (asTable) return tableReply(type, version, result.items, result.resourceVersion, result.continueToken, includeObject);
+        const partial = wantsPartialMetadata(accept);
         return {
+          ...(partial ? {contentType: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'} : {}),
           status: 200,
           body: {
-            kind: type.listKind,
-            apiVersion: apiVersionOf(type.group, version),
+            kind: partial ? 'PartialObjectMetadataList' : type.listKind,
+            apiVersion: partial ? 'meta.k8s.io/v1' : apiVersionOf(type.group, version),
             metadata: {
               resourceVersion: result.resourceVersion,
               ...(result.continueToken ? {continue: result.continueToken} : {}),
               ...(result.remainingItemCount !== undefined ? {remainingItemCount: result.remainingItemCount} : {}),
             },
-            items: result.items,
+            items: partial ? result.items.map(partialMetadata) : result.items,
           },
         };
       }
@@ -415,6 +426,7 @@ export async function startSimServer(
     journal,
     close: () =>
       new Promise<void>(resolveClose => {
+        closed = true;
         for (const socket of sockets) socket.destroy();
         server.close(() => resolveClose());
       }),

@@ -25,12 +25,21 @@ export interface SimulatorOptions {
    * every change. The demo cluster survives the wizard being closed, so a migration can be resumed.
    */
   persistTo?: string;
+  /** Start from this saved store (`cluster.store.snapshot()`) instead of seeding: the same objects, uids and resourceVersions. */
+  restoreFrom?: StoreSnapshot;
 }
 
 export interface Simulator {
   server: SimServer;
   cluster: SimCluster;
   url: string;
+  /**
+   * The API server process restarting with its data, as kube-apiserver does over the same etcd: every
+   * connection is dropped, requests in flight (a held one too) are lost unprocessed, and after `downMs`
+   * it listens on the same port again with the same objects, uids and resourceVersions. Fault rules,
+   * denials and the request journal carry over; `server` is the new one.
+   */
+  restart(options?: {downMs?: number}): Promise<void>;
   /** Resolves once the controllers have nothing left to do. */
   settled(): Promise<void>;
   /** Writes a kubeconfig whose only context points at this simulator. */
@@ -47,7 +56,7 @@ let crdDocuments: SeedDocument[] | undefined;
 export function createCluster(options: SimulatorOptions = {}): {cluster: SimCluster; runner: ControllerRunner} {
   const cluster = new SimCluster();
   cluster.admissionHooks.push(sidecarInjectorHook, ambientEnrollmentHook, kubeletHook);
-  const saved = options.persistTo ? readSnapshot(options.persistTo) : undefined;
+  const saved = options.restoreFrom ?? (options.persistTo ? readSnapshot(options.persistTo) : undefined);
   if (saved) cluster.restore(saved);
   else {
     crdDocuments ??= readCrdManifests();
@@ -85,13 +94,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     await server.close();
     throw error;
   }
+  let restarting: Promise<void> | undefined;
   return {
-    server,
+    get server() {
+      return server;
+    },
     cluster,
     url: server.url,
     settled: () => runner.settled(),
     writeKubeconfig: (file, contextName = 'ambient-migrate-sim') => writeKubeconfig(file, server.url, contextName),
+    restart: ({downMs = 0} = {}) =>
+      (restarting ??= (async () => {
+        const {port, faults, journal} = server;
+        await server.close();
+        if (downMs > 0) await new Promise(r => setTimeout(r, downMs));
+        server = await startSimServer(cluster, {port, faults, journal});
+      })().finally(() => (restarting = undefined))),
     close: async () => {
+      await restarting;
       // Whatever happens to the last save, the server and the controllers stop.
       try {
         persistence?.flush();

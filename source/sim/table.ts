@@ -43,6 +43,20 @@ interface Printer {
 
 /** True when the Accept header lists a meta.k8s.io Table (v1 or v1beta1) anywhere, as kubectl get does. */
 export function wantsTable(accept: string | undefined): boolean {
+  return acceptsAs(accept, 'Table');
+}
+
+/** `Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`: metadata only, as client-go's metadata client asks. */
+export function wantsPartialMetadata(accept: string | undefined): boolean {
+  return acceptsAs(accept, 'PartialObjectMetadataList') || acceptsAs(accept, 'PartialObjectMetadata');
+}
+
+/** The object as `PartialObjectMetadata`: what a metadata-only read answers, never spec, data or status. */
+export function partialMetadata(obj: KubeObject): Record<string, unknown> {
+  return rowObject(obj, 'Metadata')!;
+}
+
+function acceptsAs(accept: string | undefined, as: string): boolean {
   if (!accept) return false;
   for (const entry of accept.split(',')) {
     const [mediaType, ...rawParams] = entry.split(';').map((s) => s.trim());
@@ -53,7 +67,7 @@ export function wantsTable(accept: string | undefined): boolean {
       if (eq < 0) continue;
       params.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
     }
-    if (params.get('as') !== 'Table') continue;
+    if (params.get('as') !== as) continue;
     if (params.get('g') !== 'meta.k8s.io') continue;
     const v = params.get('v');
     if (v === 'v1' || v === 'v1beta1') return true;
@@ -581,6 +595,10 @@ const BUILTIN_PRINTERS: Record<string, Printer> = {
       AGE_COLUMN,
     ],
     cells: (o, now) => [o.metadata.name ?? '', str(o.type) || 'Opaque', countKeys(o.data), age(o, now)],
+  },
+  'coordination.k8s.io/Lease': {
+    columns: [NAME_COLUMN, col('Holder', 'string', 'The holder of the lease.'), AGE_COLUMN],
+    cells: (o, now) => [o.metadata.name ?? '', str(spec(o).holderIdentity), age(o, now)],
   },
   '/ServiceAccount': {
     columns: [NAME_COLUMN, col('Secrets', 'integer', 'Number of secrets the service account references.'), AGE_COLUMN],

@@ -337,6 +337,9 @@ export async function startRealAsSimulator(binary: string, options: SimulatorOpt
     server: server as unknown as Simulator['server'],
     cluster: cluster as unknown as Simulator['cluster'],
     settled: () => real.settled(),
+    restart: async () => {
+      throw new Error(`sim.restart exists only in the simulator; this test runs against the real API server (${REAL_CLUSTER_ENV})`);
+    },
     writeKubeconfig: (file, contextName = 'ambient-migrate-sim') => writeKubeconfig(file, proxy.url, contextName),
     close: async () => {
       await proxy.close();

@@ -7,6 +7,7 @@ import {agreesAt, differencesAt, mergePatchBetween, ownedParts} from './diff.ts'
 import {selects} from '../audit/context.ts';
 import {hasSidecar, isLive, isMeshInfrastructure} from '../dataplane.ts';
 import {remedyFor} from './verify.ts';
+import {driftMessage, stateDrift} from './drift.ts';
 import {waitForRollout, waitForWaypoint} from './wait.ts';
 
 export const FIELD_MANAGER = 'ambient-migrate';
@@ -27,6 +28,8 @@ export interface ApplyDeps {
   pollMs?: number;
   /** Attempts for a write that fails transiently (429, 5xx, dropped connection, 409 with the change still valid). */
   attempts?: number;
+  /** Go on although the state file and the cluster disagree (`apply --accept-drift`); otherwise apply stops first. */
+  acceptDrift?: boolean;
 }
 
 export type ApplyEvent =
@@ -62,6 +65,12 @@ export function kindRefOf(target: Target): KindRef {
 export async function applyNamespace(state: StateDocument, namespace: string, deps: ApplyDeps): Promise<void> {
   const record = state.namespaces[namespace];
   if (!record) throw new ApplyStopped(`namespace ${namespace} has no plan in the state file`, namespace);
+  // Before any write: an object the tool wrote that someone changed since, or a namespace another workdir
+  // has migrated, is a choice for the person, not something to paper over with "(already done)".
+  if (!deps.acceptDrift && record.operations.some(o => o.status !== 'done' && o.status !== 'skipped')) {
+    const drift = await stateDrift(deps.client, record);
+    if (drift.length > 0) throw new ApplyStopped(await driftMessage(deps.client, namespace, drift), namespace);
+  }
   if (!deps.dryRun) {
     record.status = 'applying';
     await save(state, deps);
@@ -184,8 +193,11 @@ async function perform(state: StateDocument, record: OperationRecord, kind: Kind
       const current = live.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
       const landed = record.restartedAt !== undefined && current === record.restartedAt;
       if (!landed) {
-        const at = restartStamp(deps.now(), current);
-        if (!deps.dryRun) {
+        // A retry (or a resumed run) sends the value already recorded, not a new one: a first attempt that the
+        // server commits late (a stalled request the client gave up on) then writes the same template again,
+        // a no-op, instead of a second rollout and a restartedAt the state file does not know.
+        const at = record.restartedAt !== undefined && record.restartedAt !== current ? record.restartedAt : restartStamp(deps.now(), current);
+        if (!deps.dryRun && record.restartedAt !== at) {
           // Recorded before the write, so a re-run after a crash knows this restart is ours.
           record.restartedAt = at;
           await save(state, deps);

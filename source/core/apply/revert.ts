@@ -54,8 +54,15 @@ export async function revertNamespace(state: StateDocument, namespace: string, d
     if (deps.stopRequested?.()) throw new ApplyStopped('stopped at your request; run revert again to continue', namespace, op.operation.id);
     deps.report?.({type: 'operation-started', namespace, record: op, index, total: order.length});
     try {
-      const result = await withRetries(deps, namespace, op.operation, () => revertOne(op, deps));
+      if (!deps.dryRun && op.revertStartedAt === undefined) {
+        // Journaled before the write, as apply's `started`: a revert killed between its write and the
+        // `reverted` below leaves an operation the state file says may or may not be undone.
+        op.revertStartedAt = deps.now().toISOString();
+        await save(state, deps);
+      }
+      const result = await withRetries(deps, namespace, op.operation, () => revertOne(op, deps, () => save(state, deps)));
       if (result === 'skipped') {
+        delete op.revertStartedAt;
         outcome.skipped.push({operationId: op.operation.id, reason: op.error ?? 'changed by someone else'});
       } else {
         op.status = 'reverted';
@@ -92,7 +99,7 @@ async function conflict(op: OperationRecord, live: KubeObject | undefined, why: 
   return choice === 'overwrite';
 }
 
-async function revertOne(op: OperationRecord, deps: RevertDeps): Promise<'reverted' | 'skipped'> {
+async function revertOne(op: OperationRecord, deps: RevertDeps, journal: () => Promise<void>): Promise<'reverted' | 'skipped'> {
   const {client} = deps;
   const o = op.operation;
   const t = o.target;
@@ -104,9 +111,19 @@ async function revertOne(op: OperationRecord, deps: RevertDeps): Promise<'revert
   if (o.action === 'restart') {
     // The injection labels are back by now (see REVERT_STEP_ORDER): new pods get their sidecars again.
     if (!live) return 'reverted';
-    // Never the value already there (apply's own restart may be in the same second): see restartStamp.
-    const at = restartStamp(deps.now(), live.spec?.template?.metadata?.annotations?.[RESTARTED_AT]);
-    await client.patch(kind, t.namespace, t.name, {spec: {template: {metadata: {annotations: {[RESTARTED_AT]: at}}}}}, 'strategic', options);
+    const current = live.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
+    // A retry after a dropped answer, or a revert resumed after a kill, finds its own restart there and only
+    // waits for it: a second restart would be one more rollout of every pod.
+    if (op.revertRestartedAt === undefined || current !== op.revertRestartedAt) {
+      // Never the value already there (apply's own restart may be in the same second): see restartStamp. A
+      // value recorded by an attempt that did not land is sent again, so that attempt arriving late is a no-op.
+      const at = op.revertRestartedAt !== undefined ? op.revertRestartedAt : restartStamp(deps.now(), current);
+      if (!deps.dryRun && op.revertRestartedAt !== at) {
+        op.revertRestartedAt = at;
+        await journal();
+      }
+      await client.patch(kind, t.namespace, t.name, {spec: {template: {metadata: {annotations: {[RESTARTED_AT]: at}}}}}, 'strategic', options);
+    }
     if (!deps.dryRun) await waitForRollout(client, kind, t.namespace!, t.name, deps);
     return 'reverted';
   }

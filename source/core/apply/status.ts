@@ -27,7 +27,8 @@ export async function migrationStatus(state: StateDocument, client: KubeClient):
     const {done, total, current} = progress(record);
     const drift: string[] = [];
     for (const [i, op] of record.operations.entries()) {
-      if (op.status !== 'done' || op.operation.action === 'restart') continue;
+      // An operation whose revert was cut off between its write and its journal entry may be either way.
+      if (op.status !== 'done' || op.operation.action === 'restart' || op.revertStartedAt !== undefined) continue;
       const t = op.operation.target;
       // A later operation of the plan on the same object (an update, then the clean-up's delete) decides.
       if (record.operations.slice(i + 1).some(later => (later.status === 'done' || later.status === 'started' || later.status === 'failed') && sameTarget(later.operation.target, t))) continue;

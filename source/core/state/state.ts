@@ -22,6 +22,13 @@ export interface OperationRecord {
   startedAt?: string;
   finishedAt?: string;
   revertedAt?: string;
+  /**
+   * Written before revert sends the write that undoes this operation: a revert killed before it journals
+   * `reverted` leaves it, and the operation's effect is then undecided (undone or not), like `started`.
+   */
+  revertStartedAt?: string;
+  /** For restarts: the `restartedAt` value revert wrote, so a retry or a resumed revert does not restart twice. */
+  revertRestartedAt?: string;
   error?: string;
 }
 
