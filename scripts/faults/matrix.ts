@@ -19,7 +19,7 @@ import {revertNamespace, revertOrder} from '../../source/core/apply/revert.ts';
 import {runApply} from '../../source/app/apply-command.ts';
 import {runBackup} from '../../source/app/backup-command.ts';
 import {runRevert} from '../../source/app/revert-command.ts';
-import type {OperationRecord, StateDocument} from '../../source/core/state/state.ts';
+import {supersededAt, type OperationRecord, type StateDocument} from '../../source/core/state/state.ts';
 import type {KubeClient} from '../../source/kube/client.ts';
 import {connect} from '../../source/kube/http-client.ts';
 import type {FaultRule, Verb} from '../../source/sim/faults.ts';
@@ -450,7 +450,10 @@ async function readDisk(workdir: string): Promise<StateDocument> {
 /** Where the state file and the cluster disagree: `done`/`reverted` must be (un)done in the cluster, `pending` untouched. */
 async function disagreements(client: KubeClient, state: StateDocument, phase: Phase): Promise<string[]> {
   const out: string[] = [];
-  for (const op of state.namespaces[NS]!.operations) {
+  const operations = state.namespaces[NS]!.operations;
+  for (const [i, op] of operations.entries()) {
+    // An update followed by the plan's own delete of the same object: the later operation is what shows.
+    if (op.status === 'done' && supersededAt(operations, i)) continue;
     const effect = await effectInCluster(client, op);
     const what = `${op.operation.id} ${op.status}`;
     // A revert that journaled its start but not its end may or may not have undone it.

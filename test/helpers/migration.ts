@@ -19,7 +19,7 @@ import {AUDIT_KINDS} from '../../source/core/audit/context.ts';
 import {clusterIdentity} from '../../source/core/cluster-identity.ts';
 import {loadInventory} from '../../source/core/inventory.ts';
 import {planMigration} from '../../source/core/plan/planner.ts';
-import {newState, parseState, isProblem, recordPlan, type OperationRecord, type StateDocument} from '../../source/core/state/state.ts';
+import {newState, parseState, isProblem, recordPlan, supersededAt, type OperationRecord, type StateDocument} from '../../source/core/state/state.ts';
 import type {KubeClient, KubeObject} from '../../source/kube/client.ts';
 import {connect} from '../../source/kube/http-client.ts';
 import {KINDS, qualifiedName, type KindRef} from '../../source/kube/kinds.ts';
@@ -309,10 +309,8 @@ export async function assertStateAgreesWithCluster(client: KubeClient, state: St
   assert.ok(record, `state has ${namespace}`);
   const undecided = new Map<string, boolean | 'partial'>();
   for (const [i, op] of record.operations.entries()) {
-    const t = op.operation.target;
     // An update followed by the plan's own delete of the same object: the later operation is what shows.
-    const superseded = record.operations.slice(i + 1).some(l => l.status !== 'pending' && l.status !== 'reverted' && l.operation.target.kind === t.kind && l.operation.target.namespace === t.namespace && l.operation.target.name === t.name);
-    if (superseded && op.status === 'done') continue;
+    if (op.status === 'done' && supersededAt(record.operations, i)) continue;
     const effect = await effectInCluster(client, op);
     if (op.status === 'done' && op.revertStartedAt !== undefined) undecided.set(op.operation.id, effect);
     else if (op.status === 'done') assert.equal(effect, true, `state says done but the cluster does not have it: ${where(op)}`);

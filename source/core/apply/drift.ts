@@ -1,7 +1,7 @@
 import type {KubeClient} from '../../kube/client.ts';
 import {KINDS} from '../../kube/kinds.ts';
 import {MANAGED_BY} from '../plan/types.ts';
-import type {NamespaceRecord} from '../state/state.ts';
+import {supersededAt, type NamespaceRecord} from '../state/state.ts';
 import {agreesAt, differencesAt, mergePatchBetween, ownedParts} from './diff.ts';
 import {kindRefOf} from './execute.ts';
 
@@ -31,10 +31,11 @@ export async function stateDrift(client: KubeClient, record: NamespaceRecord): P
     if (!reads.has(key)) reads.set(key, client.get(kind, namespace, name));
     return reads.get(key)!;
   };
-  for (const op of record.operations) {
+  for (const [i, op] of record.operations.entries()) {
     const o = op.operation;
     if (o.action === 'restart') continue;
     const t = o.target;
+    if (op.status === 'done' && supersededAt(record.operations, i)) continue;
     const kind = kindRefOf(t);
     const where = `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
     const edit = `kubectl ${t.namespace ? `-n ${t.namespace} ` : ''}edit ${kind.group ? `${kind.plural}.${kind.group}` : kind.plural} ${t.name}`;
@@ -44,6 +45,7 @@ export async function stateDrift(client: KubeClient, record: NamespaceRecord): P
       if (op.liveAfter === null) {
         if (live) out.push({kind: 'changed', message: `${where} exists again, though ambient-migrate deleted it`, edit});
       } else if (!live) {
+        if (t.kind === 'Pod') continue;
         out.push({kind: 'changed', message: `${where} is gone, though ambient-migrate ${o.action === 'create' ? 'created' : 'changed'} it`, edit});
       } else if (op.liveAfter && !agreesAt(changed, ownedParts(live), ownedParts(op.liveAfter))) {
         const what = differencesAt(changed, ownedParts(live), ownedParts(op.liveAfter)).map(d => d.replace('(the plan expected', '(ambient-migrate left'));

@@ -1,8 +1,7 @@
 import type {KubeClient} from '../../kube/client.ts';
-import {progress, type NamespaceStatus, type StateDocument} from '../state/state.ts';
+import {progress, supersededAt, type NamespaceStatus, type StateDocument} from '../state/state.ts';
 import {agreesAt, mergePatchBetween, ownedParts} from './diff.ts';
 import {kindRefOf} from './execute.ts';
-import type {Target} from '../plan/types.ts';
 import {byCodeUnits} from '../order.ts';
 
 export interface NamespaceStatusReport {
@@ -16,10 +15,6 @@ export interface NamespaceStatusReport {
   agrees: boolean;
 }
 
-function sameTarget(a: Target, b: Target): boolean {
-  return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
-}
-
 /** Where each namespace stands in the state file, and whether the cluster still agrees with it. */
 export async function migrationStatus(state: StateDocument, client: KubeClient): Promise<NamespaceStatusReport[]> {
   const out: NamespaceStatusReport[] = [];
@@ -30,8 +25,7 @@ export async function migrationStatus(state: StateDocument, client: KubeClient):
       // An operation whose revert was cut off between its write and its journal entry may be either way.
       if (op.status !== 'done' || op.operation.action === 'restart' || op.revertStartedAt !== undefined) continue;
       const t = op.operation.target;
-      // A later operation of the plan on the same object (an update, then the clean-up's delete) decides.
-      if (record.operations.slice(i + 1).some(later => (later.status === 'done' || later.status === 'started' || later.status === 'failed') && sameTarget(later.operation.target, t))) continue;
+      if (supersededAt(record.operations, i)) continue;
       const live = await client.get(kindRefOf(t), t.namespace, t.name);
       const where = `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
       // A pod is replaced by its controller at any time: its label lives on in the pod template.

@@ -103,6 +103,15 @@ export function isProblem(value: StateDocument | StateProblem): value is StatePr
   return 'kind' in value && !('schemaVersion' in value);
 }
 
+/**
+ * A later operation of the record on the same object is already under way or done (an update, then the
+ * clean-up's delete of that policy): that later operation decides what the cluster shows, not this one.
+ */
+export function supersededAt(operations: OperationRecord[], index: number): boolean {
+  const t = operations[index]!.operation.target;
+  return operations.slice(index + 1).some(l => l.status !== 'pending' && l.status !== 'reverted' && l.operation.target.kind === t.kind && l.operation.target.namespace === t.namespace && l.operation.target.name === t.name);
+}
+
 /** Records a plan for a namespace; refuses to replace one that has writes on record. */
 export function recordPlan(state: StateDocument, namespace: string, operations: Operation[], now: Date): NamespaceRecord {
   const existing = state.namespaces[namespace];
