@@ -109,7 +109,8 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         units: podTemplateUnits(workloads, ctx.podsIn(name)),
       });
       const meshRoutes = ctx.inNamespace('virtualService', name).filter(vs => routeAnalysis(vs).mesh);
-      const routing = planRouting({namespace: name, virtualServices: meshRoutes, destinationRulesFor, services: serviceLookup});
+      const destinationRuleNamed = (namespace: string, ruleName: string) => ctx.inNamespace('destinationRule', namespace).find(r => r.metadata.name === ruleName);
+      const routing = planRouting({namespace: name, virtualServices: meshRoutes, destinationRulesFor, destinationRuleNamed, services: serviceLookup});
       ops.push(...routing.operations, ...policies.operations);
       findings.push(...policies.findings, ...routing.findings);
       for (const vs of routing.replaced) replacedRoutes.add(objectKey(vs));
