@@ -293,6 +293,10 @@ export function virtualServiceFields(inventory: Inventory, outcome: PlanOutcome)
       // HTTPRoute redirect does anyway.
       const rule = /^spec\.http\[(\d+)\]\.(mirrorPercentage\.value|mirrorPercent|mirror_percent|redirect\.derivePort)$/.exec(leaf.path);
       if (rule && rule[2] !== 'redirect.derivePort' && vs.spec.http[Number(rule[1])].mirror === undefined) continue;
+      // Istio reads mirrorPercentage first: the deprecated integer beside it does nothing.
+      if (rule && rule[2] !== 'mirrorPercentage.value' && rule[2] !== 'redirect.derivePort' && vs.spec.http[Number(rule[1])].mirrorPercentage !== undefined) continue;
+      // IGNORE is what Istio's HTTPRoute CORS filter does anyway (the other value is named in a warning).
+      if (/\.corsPolicy\.unmatchedPreflights$/.test(leaf.path) && leaf.value === 'IGNORE') continue;
       if (rule && rule[2] === 'redirect.derivePort' && leaf.value === 'FROM_REQUEST_PORT' && vs.spec.http[Number(rule[1])].redirect.scheme === undefined) continue;
       if (!carried(leaf.path, leaf.value, text, ns)) out.push(`vs-fields: ${ref} ${leaf.path}=${JSON.stringify(leaf.value)} is neither converted nor named in a finding`);
     }

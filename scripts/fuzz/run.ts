@@ -102,6 +102,8 @@ async function startWatchdog(seed: number): Promise<{enter(index: number, hangMs
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const log = options.log ?? (() => {});
   const watchdog = await startWatchdog(options.seed);
+  // Warm up (CRD schemas read, validators compiled) so that the first case's time is its own.
+  checkCase(fc.sample(fuzzCaseArb, {seed: 0, numRuns: 1})[0]!, {timeLimitMs: Infinity});
   const started = performance.now();
   const failures: Failure[] = [];
   stats.namespaces = 0;
@@ -117,7 +119,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       const at = options.path ? Number(options.path.split(':')[0]) : index;
       const withApply = options.path ? options.applyEvery > 0 : sampled(at, options);
       // Over the limit is a failure; five times over, a hang.
-      watchdog.enter(at, 5 * (options.timeLimitMs + (withApply ? options.applyTimeLimitMs : 0)));
+      watchdog.enter(at, Math.max(10_000, 5 * (options.timeLimitMs + (withApply ? options.applyTimeLimitMs : 0))));
       const t0 = performance.now();
       if (withApply) sampledCases++;
       const problems = await problemsOf(c, at, options, withApply);
@@ -169,11 +171,18 @@ export function formatResult(result: FuzzResult, options: FuzzOptions): string {
   const byProperty = new Map<string, number>();
   for (const f of result.failures) for (const k of new Set(f.problems.map(propertyOf))) byProperty.set(k, (byProperty.get(k) ?? 0) + 1);
   if (byProperty.size > 0) lines.push(`failures by property: ${[...byProperty].map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  for (const f of result.failures.filter(x => x.shrunk)) {
-    const s = f.shrunk!;
-    lines.push('', `FAILED case ${f.index}: seed ${options.seed}, path ${s.path}`, `replay: npm run fuzz -- --seed ${options.seed} --path ${s.path}${f.problems.some(p => p.startsWith('apply-revert')) ? ' --apply-every 1' : ''}`);
-    for (const p of s.problems.length ? s.problems : f.problems) lines.push(`  ${p.replace(/\n/g, '\n  ')}`);
-    lines.push('shrunk case:', s.yaml.replace(/^/gm, '  '));
+  // The first failure of each property: shrunk when the replay failed again (a time limit may not).
+  const shown = new Set<string>();
+  for (const f of result.failures) {
+    const kinds = [...new Set(f.problems.map(propertyOf))];
+    if (!f.shrunk && kinds.every(k => shown.has(k))) continue;
+    for (const k of kinds) shown.add(k);
+    const s = f.shrunk;
+    const at = s?.path ?? String(f.index);
+    lines.push('', `FAILED case ${f.index}: seed ${options.seed}, path ${at}`, `replay: npm run fuzz -- --seed ${options.seed} --path ${at}${f.problems.some(p => p.startsWith('apply-revert')) ? ' --apply-every 1' : ''}`);
+    for (const p of s?.problems.length ? s.problems : f.problems) lines.push(`  ${p.replace(/\n/g, '\n  ')}`);
+    if (s) lines.push('shrunk case:', s.yaml.replace(/^/gm, '  '));
+    else lines.push('(not shrunk: the replay passed, or --shrink was reached)');
   }
   return lines.join('\n');
 }

@@ -699,3 +699,15 @@ test('a regex RE2 runs in linear time but a backtracking engine does not, such a
   assert.equal(fullRegexMatch('/v[0-9]+', '/v12/x'), false);
   assert.equal(fullRegexMatch('(', 'x'), undefined);
 });
+
+test('a mirror percentage set without a value is 0: Istio then mirrors nothing, so the RequestMirror gets percent 0, not everything (found by npm run fuzz)', () => {
+  const c = convert(rule({mirror: {host: 'shadow'}, mirror_percent: 1, mirrorPercentage: {}, mirrors: [{destination: {host: 'ratings'}, percentage: {}}, {destination: {host: 'reviews'}}]}));
+  assert.deepEqual(
+    rules(c)[0].filters.map((f: any) => f.requestMirror),
+    [
+      {backendRef: {name: 'shadow', port: 8080}, percent: 0},
+      {backendRef: {name: 'ratings', port: 9080}, percent: 0},
+      {backendRef: {name: 'reviews', port: 9080}},
+    ],
+  );
+});

@@ -168,3 +168,18 @@ test('determinism: the same requests give byte-identical output', () => {
   const run = () => versionServices([use('v1'), use('v2')], [dr({trafficPolicy: {loadBalancer: {simple: 'RANDOM'}}, subsets: [V1, {name: 'v2', labels: {version: 'v2'}}]})], lookup);
   assert.equal(JSON.stringify(run()), JSON.stringify(run()));
 });
+
+test('a subset label that is not a valid Kubernetes label is a problem, not a version Service the API server refuses (found by npm run fuzz)', () => {
+  for (const labels of [{'/': 'a'}, {'/api': 'v1'}, {version: 'v 1'}, {version: 'x'.repeat(64)}]) {
+    const r = versionServices([use('v1')], [dr({subsets: [{name: 'v1', labels}]})], lookup);
+    assert.deepEqual(r.services, [], JSON.stringify(labels));
+    assert.deepEqual(problemsOf(r), [['DestinationRule', 'reviews', `spec.subsets[0].labels.${Object.keys(labels)[0]}`]]);
+  }
+});
+
+test("the version DestinationRule's name must be free: a rule of that name for another host is a problem (found by npm run fuzz)", () => {
+  const other = dr({host: 'ratings'}, 'reviews-v1');
+  const r = versionServices([use('v1')], [dr({subsets: [{...V1, trafficPolicy: {loadBalancer: {simple: 'ROUND_ROBIN'}}}]})], lookup, (ns, name) => (ns === 'shop' && name === 'reviews-v1' ? other : undefined));
+  assert.deepEqual(r.destinationRules, []);
+  assert.deepEqual(problemsOf(r), [['DestinationRule', 'reviews-v1', 'metadata.name']]);
+});

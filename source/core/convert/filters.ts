@@ -122,11 +122,15 @@ export function mirrorFilters(rule: Record<string, any>, p: string, refs: Servic
   };
   if (rule.mirror !== undefined) {
     const legacy = rule.mirrorPercent ?? rule.mirror_percent;
-    const percentage = rule.mirrorPercentage !== undefined ? rule.mirrorPercentage?.value : legacy;
+    // A mirrorPercentage without a value is 0 (proto3), and Istio then mirrors nothing; only when neither
+    // field is set does it mirror everything.
+    const percentage = rule.mirrorPercentage !== undefined ? (rule.mirrorPercentage?.value ?? 0) : legacy;
     const at = rule.mirrorPercentage !== undefined ? `${p}.mirrorPercentage` : rule.mirrorPercent !== undefined ? `${p}.mirrorPercent` : `${p}.mirror_percent`;
     add(rule.mirror, `${p}.mirror`, percentage, at);
   }
-  (Array.isArray(rule.mirrors) ? rule.mirrors : []).forEach((m: any, k: number) => add(m?.destination, `${p}.mirrors[${k}].destination`, m?.percentage?.value, `${p}.mirrors[${k}].percentage`));
+  (Array.isArray(rule.mirrors) ? rule.mirrors : []).forEach((m: any, k: number) =>
+    add(m?.destination, `${p}.mirrors[${k}].destination`, m?.percentage !== undefined && m?.percentage !== null ? (m.percentage?.value ?? 0) : undefined, `${p}.mirrors[${k}].percentage`),
+  );
   return out;
 }
 

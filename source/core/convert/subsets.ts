@@ -37,6 +37,9 @@ export interface SubsetProblem {
  * Labels Istio adds to every workload from its node and mesh topology: a subset keyed on them selects by
  * where pods run, which a Service selector (pod labels only) cannot express.
  */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
 const TOPOLOGY_LABELS = [
   'topology.kubernetes.io/region',
   'topology.kubernetes.io/zone',
@@ -58,6 +61,8 @@ export function versionServices(
   requests: SubsetUse[],
   destinationRules: KubeObject[],
   services: ServiceLookup,
+  /** The DestinationRule of that name in a namespace, whatever its host: the version rule's name must be free. */
+  destinationRuleNamed: (namespace: string, name: string) => KubeObject | undefined = () => undefined,
 ): {services: VersionService[]; destinationRules: VersionDestinationRule[]; problems: SubsetProblem[]} {
   const out = {services: [] as VersionService[], destinationRules: [] as VersionDestinationRule[], problems: [] as SubsetProblem[]};
   const seen = new Set<string>();
@@ -65,12 +70,12 @@ export function versionServices(
     const key = `${request.service.namespace}/${request.backendName}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    versionFor(request, destinationRules, services, out);
+    versionFor(request, destinationRules, services, destinationRuleNamed, out);
   }
   return out;
 }
 
-function versionFor(request: SubsetUse, rules: KubeObject[], services: ServiceLookup, out: ReturnType<typeof versionServices>): void {
+function versionFor(request: SubsetUse, rules: KubeObject[], services: ServiceLookup, destinationRuleNamed: (namespace: string, name: string) => KubeObject | undefined, out: ReturnType<typeof versionServices>): void {
   const {namespace, name} = request.service;
   const problem = (path: string, reason: string, resource: {kind: string; namespace: string; name: string}): void => {
     out.problems.push({path, reason, resource});
@@ -93,6 +98,10 @@ function versionFor(request: SubsetUse, rules: KubeObject[], services: ServiceLo
   for (const [label, value] of Object.entries(labels)) {
     if (TOPOLOGY_LABELS.includes(label)) return problem(`${at}.labels.${label}`, `Subset ${request.subset} selects on the topology label ${label}, which Istio takes from the node, not the pod: a Service selector cannot match it.`, ruleRef);
     if (typeof value !== 'string') return problem(`${at}.labels.${label}`, `Subset ${request.subset} has a label value that is not a string.`, ruleRef);
+    // The CRD takes any string; a Service selector only valid labels, and the API server refuses the rest.
+    if (!LABEL_KEY.test(label) || value.length > 63 || !LABEL_VALUE.test(value)) {
+      return problem(`${at}.labels.${label}`, `Subset ${request.subset} selects on ${label}=${value}, which is not a valid Kubernetes label: a Service selector cannot hold it.`, ruleRef);
+    }
     if (label in baseSelector && baseSelector[label] !== value) {
       return problem(`${at}.labels.${label}`, `Subset ${request.subset} wants ${label}=${value} but Service ${name} selects ${label}=${baseSelector[label]}: no pod can have both.`, ruleRef);
     }
@@ -131,6 +140,10 @@ function versionFor(request: SubsetUse, rules: KubeObject[], services: ServiceLo
       problem('spec.trafficPolicy', `DestinationRule ${current.metadata.namespace}/${current.metadata.name} for ${versionName} exists with another traffic policy than subset ${request.subset} had; merge them by hand.`, {kind: 'DestinationRule', namespace: current.metadata.namespace ?? namespace, name: current.metadata.name});
     }
     return;
+  }
+  const named = destinationRuleNamed(namespace, versionName);
+  if (named) {
+    return problem('metadata.name', `DestinationRule ${namespace}/${versionName}, the name the traffic policy of subset ${request.subset} would get, already exists for host ${String(named.spec?.host)}: rename it, then plan again.`, {kind: 'DestinationRule', namespace, name: versionName});
   }
   out.destinationRules.push({
     destinationRule: {

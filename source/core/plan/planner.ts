@@ -126,7 +126,8 @@ export function planMigration(inventory: Inventory, cluster: {context: string; s
         );
       }
       const shared = new Set(meshRoutes.filter(vs => hostsOf(vs).some(h => (meshRoutesByHost.get(h)?.length ?? 0) > 1)));
-      const routing = planRouting({namespace: name, virtualServices: meshRoutes.filter(vs => !shared.has(vs)), destinationRulesFor, services: serviceLookup});
+      const destinationRuleNamed = (namespace: string, ruleName: string) => ctx.inNamespace('destinationRule', namespace).find(r => r.metadata.name === ruleName);
+      const routing = planRouting({namespace: name, virtualServices: meshRoutes.filter(vs => !shared.has(vs)), destinationRulesFor, destinationRuleNamed, services: serviceLookup});
       // The version Services the routes need are Services of these pods too: a call to reviews-v1 goes
       // through the waypoint like a call to reviews, so a copy attached to reviews alone would leave it unchecked.
       const versionServices = routing.operations.filter(o => o.action === 'create' && o.target.kind === 'Service').map(o => o.after!);

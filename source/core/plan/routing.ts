@@ -19,6 +19,8 @@ export interface RoutingInputs {
    * the cluster for every subset made planning 1,000 namespaces quadratic.
    */
   destinationRulesFor: (namespace: string, name: string) => KubeObject[];
+  /** The DestinationRule of that name in a namespace, whatever its host. */
+  destinationRuleNamed?: (namespace: string, name: string) => KubeObject | undefined;
   services: ServiceLookup;
 }
 
@@ -69,7 +71,7 @@ export function planRouting(input: RoutingInputs): RoutingPlan {
     }
     // The rules for the routed Services and for the version Services' own hosts: all versionServices reads.
     const rules = [...new Set(conversion.subsets.flatMap(s => [...input.destinationRulesFor(s.service.namespace, s.service.name), ...input.destinationRulesFor(s.service.namespace, s.backendName)]))];
-    const versions = versionServices(conversion.subsets, rules, input.services);
+    const versions = versionServices(conversion.subsets, rules, input.services, input.destinationRuleNamed);
     if (versions.problems.length > 0) {
       for (const problem of versions.problems) {
         plan.findings.push(
