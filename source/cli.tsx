@@ -19,7 +19,7 @@ export interface GlobalFlags extends ClusterFlags {
 
 export const EXIT = {ok: 0, error: 1, usage: 2, blocked: 3} as const;
 
-export const COMMANDS = ['audit', 'plan', 'backup', 'apply', 'revert', 'status', 'sim', 'completion', 'version', 'help'] as const;
+export const COMMANDS = ['audit', 'plan', 'backup', 'apply', 'revert', 'verify', 'status', 'sim', 'completion', 'version', 'help'] as const;
 
 function version(): string {
   return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {version: string}).version;
@@ -111,9 +111,10 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
     .requiredOption('-n, --namespace <list>', 'namespaces to migrate, comma-separated', parseNamespaces)
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .addOption(dryRunOption('operations'))
-    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: DryRun}, command: Command) => {
+    .option('--accept <id>', "accept a group of requests the plan opens (repeatable; 'known-limitations': the groups the guide documents)", (v: string, p: string[] = []) => [...p, v])
+    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: DryRun; accept?: string[]}, command: Command) => {
       const {runApply} = await import('./app/apply-command.ts');
-      done(await runApply({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun}));
+      done(await runApply({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun, accept: options.accept}));
     });
 
   program
@@ -126,6 +127,16 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
       const {runRevert} = await import('./app/revert-command.ts');
       done(await runRevert({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun}));
     });
+
+  outputOptions(
+    program
+      .command('verify')
+      .description("compare every request's route and verdict on the live cluster with the original recorded in the state file (exit 4 if any changed beyond what was accepted)")
+      .requiredOption('-n, --namespace <list>', 'migrated namespaces to verify, comma-separated', parseNamespaces),
+  ).action(async (options: {namespace: string[]; output?: OutputFormat}, command: Command) => {
+    const {runVerify} = await import('./app/verify-command.ts');
+    done(await runVerify({...globals(command), namespaces: options.namespace, output: options.output}));
+  });
 
   outputOptions(program.command('status').description('where each namespace stands in the state file, and whether the cluster still agrees')).action(
     async (options: {output?: OutputFormat}, command: Command) => {

@@ -9,12 +9,15 @@ import {operationDiff} from '../ui/wizard/components/diff-lines.ts';
 import {describeOperation} from './plan-format.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 import {latestBackupFor} from './workdir.ts';
+import {recordTraffic, refusalLines, trafficGate} from './traffic-gate.ts';
 
 export interface ApplyFlags extends SessionFlags {
   namespaces: string[];
   yes?: boolean;
   /** server: every write sent with dryRun=All; client: the operations and their diffs, nothing sent. */
   dryRun?: 'server' | 'client';
+  /** Traffic groups accepted (`--accept ID`, `known-limitations`): a final opening not accepted is refused. */
+  accept?: string[];
 }
 
 interface Io {
@@ -92,7 +95,14 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
         for (const b of blockers) io.stderr.write(`ambient-migrate: refused: [${b.id}] ${b.message}\n`);
         return 3;
       }
+      const traffic = trafficGate(inventory, plan, flags.accept);
+      io.stdout.write(`traffic: ${traffic.report.summary}\n`);
+      if (traffic.refused.length > 0) {
+        for (const line of refusalLines(traffic)) io.stderr.write(`ambient-migrate: ${line}\n`);
+        return 3;
+      }
       for (const namespace of plan.namespaces) recordPlan(working, namespace, plan.operations.filter(o => o.namespace === namespace), new Date());
+      recordTraffic(working, plan.namespaces, traffic);
     }
     const total = flags.namespaces.reduce((n, ns) => n + (working.namespaces[ns]?.operations.filter(o => o.status !== 'done').length ?? 0), 0);
     if (!flags.yes && !flags.dryRun) {

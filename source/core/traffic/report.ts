@@ -244,3 +244,29 @@ export function verifyReport(original: Inventory, live: Inventory, namespaces: s
   const beyond = groups.filter(g => !known.has(g.id));
   return {classes, changes: reported, groups, beyond, same: beyond.length === 0, ms: Math.round(performance.now() - started)};
 }
+
+/** A change as `plan -o json` prints it: the fields issue 9 §4 lists, plus its group id. */
+export function changeForOutput(c: ReportedChange) {
+  const s = c.request.source;
+  const d = c.request.destination;
+  const destination =
+    d.kind === 'service' ? {service: `${d.namespace}/${d.name}`, port: d.port} : d.kind === 'gateway' ? {gateway: `${d.namespace}/${d.name}`, host: d.host, port: d.port} : {workload: `${d.namespace}/${d.name}`, port: d.port};
+  return {
+    group: c.group,
+    direction: c.direction,
+    request: {
+      source: {namespace: s.namespace, ...(s.serviceAccount ? {serviceAccount: s.serviceAccount} : {}), mode: s.mode},
+      destination,
+      ...(c.request.method !== undefined ? {method: c.request.method, path: c.request.path, headers: c.request.headers ?? {}} : {}),
+    },
+    before: c.before,
+    after: c.after,
+    operations: c.operations,
+    objects: c.objects,
+  };
+}
+
+/** `"equivalence": {"classes", "final", "windows"}` (and `skipped` when the check did not run to the end). */
+export function equivalenceForOutput(r: TrafficReport) {
+  return {classes: r.classes, final: r.final.map(changeForOutput), windows: r.windows.map(changeForOutput), ...(r.skipped ? {skipped: r.skipped} : {})};
+}
