@@ -211,13 +211,13 @@ export function acceptedGroupIds(report: Pick<TrafficReport, 'groups'>, accepted
 }
 
 /** Text lines: the summary, then each group on one line and its meaning below it. */
-export function reportLines(report: TrafficReport, options: {accepted?: string[]} = {}): Array<{text: string; tone?: 'red' | 'yellow' | 'dim' | 'bold'}> {
+export function reportLines(report: TrafficReport, options: {accepted?: string[]; acceptHint?: string} = {}): Array<{text: string; tone?: 'red' | 'yellow' | 'dim' | 'bold'}> {
   const out: Array<{text: string; tone?: 'red' | 'yellow' | 'dim' | 'bold'}> = [{text: `Traffic: ${report.summary}`, tone: 'bold'}];
   if (report.skipped) return out;
   const accepted = new Set(options.accepted ? acceptedGroupIds(report, options.accepted) : []);
   for (const g of report.groups) {
     const blocker = g.direction === 'opens' && !accepted.has(g.id);
-    const mark = g.direction === 'opens' ? (accepted.has(g.id) ? 'accepted' : 'needs --accept') : 'acknowledge';
+    const mark = g.direction === 'opens' ? (accepted.has(g.id) ? 'accepted' : (options.acceptHint ?? 'needs --accept')) : 'acknowledge';
     out.push({text: `  ${g.id}  (${plural(g.count, 'class', 'classes')}, ${mark})`, tone: blocker ? 'red' : 'yellow'});
     out.push({text: `      ${g.meaning}`, tone: 'dim'});
   }
