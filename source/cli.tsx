@@ -21,7 +21,7 @@ export interface GlobalFlags extends ClusterFlags {
 /** The exit codes, as the README's table documents them. */
 export const EXIT = {ok: 0, error: 1, usage: 2, blocked: 3, differs: 4} as const;
 
-export const COMMANDS = ['audit', 'plan', 'backup', 'apply', 'revert', 'status', 'sim', 'completion', 'version', 'help'] as const;
+export const COMMANDS = ['audit', 'plan', 'backup', 'apply', 'revert', 'verify', 'status', 'sim', 'completion', 'version', 'help'] as const;
 
 function version(): string {
   return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {version: string}).version;
@@ -116,9 +116,10 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .addOption(dryRunOption('operations'))
     .option('--accept-drift', 'go on although objects the tool wrote were changed since, or another workdir migrated the namespace')
-    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: DryRun; acceptDrift?: boolean}, command: Command) => {
+    .option('--accept <id>', "accept a group of requests the plan opens (repeatable; 'known-limitations': the groups the guide documents)", (v: string, p: string[] = []) => [...p, v])
+    .action(async (options: {namespace: string[]; yes?: boolean; dryRun?: DryRun; acceptDrift?: boolean; accept?: string[]}, command: Command) => {
       const {runApply} = await import('./app/apply-command.ts');
-      done(await runApply({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun, acceptDrift: options.acceptDrift}));
+      done(await runApply({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun, acceptDrift: options.acceptDrift, accept: options.accept}));
     });
 
   program
@@ -131,6 +132,16 @@ export function buildProgram(done: (code: number) => void = () => {}): Command {
       const {runRevert} = await import('./app/revert-command.ts');
       done(await runRevert({...globals(command), namespaces: options.namespace, yes: options.yes, dryRun: options.dryRun}));
     });
+
+  outputOptions(
+    program
+      .command('verify')
+      .description("compare every request's route and verdict on the live cluster with the original recorded in the state file (exit 4 if any changed beyond what was accepted)")
+      .requiredOption('-n, --namespace <list>', 'migrated namespaces to verify, comma-separated', parseNamespaces),
+  ).action(async (options: {namespace: string[]; output?: OutputFormat}, command: Command) => {
+    const {runVerify} = await import('./app/verify-command.ts');
+    done(await runVerify({...globals(command), namespaces: options.namespace, output: options.output}));
+  });
 
   outputOptions(program.command('status').description('where each namespace stands in the state file, and whether the cluster still agrees')).action(
     async (options: {output?: OutputFormat}, command: Command) => {

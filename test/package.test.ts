@@ -76,7 +76,7 @@ describe('the packed tarball', {concurrency: false}, () => {
     assert.match(plan.stdout, /HTTPRoute/);
     const backup = await installed(['backup', '--demo']);
     assert.equal(backup.code, 0, backup.stderr);
-    const apply = await installed(['apply', '--demo', '-n', 'bookinfo', '--yes']);
+    const apply = await installed(['apply', '--demo', '-n', 'bookinfo', '--yes', '--accept', 'known-limitations']);
     assert.equal(apply.code, 0, apply.stderr);
     assert.match(apply.stdout, /verified/);
     const status = await installed(['status', '--demo', '-o', 'yaml']);

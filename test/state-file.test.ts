@@ -127,7 +127,7 @@ describe('apply refuses, and --dry-run changes nothing', {concurrency: 2}, () =>
     const flags = c.flags.map(f => `'${f}'`).join(' ');
     const underUmask = (args: string) =>
       new Promise<CliResult>((resolve, reject) => {
-        const child = spawn('sh', ['-c', `umask 000; exec '${process.execPath}' '${BIN}' ${args} ${flags}`], {stdio: ['ignore', 'pipe', 'pipe']});
+        const child = spawn('sh', ['-c', `umask 000; exec '${process.execPath}' '${BIN}' ${args}${args.startsWith('apply') ? ' --accept known-limitations' : ''} ${flags}`], {stdio: ['ignore', 'pipe', 'pipe']});
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', d => (stdout += d));

@@ -10,6 +10,7 @@ import {auditInventory} from '../../source/core/audit/audit.ts';
 import {AUDIT_KINDS} from '../../source/core/audit/context.ts';
 import {loadInventory} from '../../source/core/inventory.ts';
 import {planMigration} from '../../source/core/plan/planner.ts';
+import {trafficReport} from '../../source/core/traffic/report.ts';
 import {connect} from '../../source/kube/http-client.ts';
 import {KINDS, qualifiedName} from '../../source/kube/kinds.ts';
 import {BENCH_SIZE} from './large-cluster.ts';
@@ -62,6 +63,11 @@ try {
   const {plan, refused} = planMigration(inventory, cluster, generated);
   const planMs = performance.now() - planStarted;
 
+  // The traffic check of that plan (issue 9 §4), the real authorizer, bounded (AMBIENT_MIGRATE_BENCH_CHECK_S,
+  // default 300 s): past the bound it reports how far it got rather than hang the bench.
+  const checkBudgetMs = Number(process.env.AMBIENT_MIGRATE_BENCH_CHECK_S ?? 300) * 1000;
+  const traffic = trafficReport(inventory, plan, {budgetMs: checkBudgetMs});
+
   // kubectl listing the same kinds, all namespaces, as JSON, with a cold discovery cache.
   const kinds = AUDIT_KINDS.filter(k => k !== 'secret').map(k => qualifiedName(KINDS[k]));
   const cache = mkdtempSync(path.join(dir, 'kubectl-cache-'));
@@ -79,6 +85,11 @@ try {
   if (kubectlOk) console.log(`ratio                  audit / kubectl = ${(auditMs / kubectlMs).toFixed(2)} (target ≤ 1.5)`);
   console.log(`findings               ${report.findings.length}; namespaces ${report.namespaces.length}`);
   console.log(`plan for ${plan.namespaces.length} namespaces: ${(planMs / 1000).toFixed(2)} s, ${plan.operations.length} operations (${(planMs / auditMs).toFixed(2)} of the audit's wall time${refused.length ? `; ${refused.length} refused` : ''})`);
+  console.log(
+    traffic.skipped
+      ? `equivalence check      did not finish within ${(checkBudgetMs / 1000).toFixed(0)} s (${(traffic.ms / analysisMs).toFixed(0)}× the audit's analysis, target ≤ 2×): ${traffic.skipped}`
+      : `equivalence check      ${(traffic.ms / 1000).toFixed(2)} s for ${traffic.classes} request classes, ${traffic.final.length} final changes, ${traffic.windows.length} in windows (${(traffic.ms / analysisMs).toFixed(1)}× the audit's analysis, target ≤ 2×)`,
+  );
   measureStartup(kubeconfig);
 } finally {
   server.kill('SIGTERM');

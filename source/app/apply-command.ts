@@ -11,6 +11,7 @@ import {describeOperation} from './plan-format.ts';
 import {makeStyle} from './style.ts';
 import {openMigrationSession, type SessionFlags} from './migration-session.ts';
 import {latestBackupFor} from './workdir.ts';
+import {recordTraffic, refusalLines, trafficGate} from './traffic-gate.ts';
 
 /** Why a --cluster-from run never finds the backup of an earlier one. */
 export const CLUSTER_FROM_IS_NEW =
@@ -23,6 +24,8 @@ export interface ApplyFlags extends SessionFlags {
   dryRun?: 'server' | 'client';
   /** Go on although the state file and the cluster disagree (see drift.ts). */
   acceptDrift?: boolean;
+  /** Traffic groups accepted (`--accept ID`, `known-limitations`): a final opening not accepted is refused. */
+  accept?: string[];
 }
 
 interface Io {
@@ -127,6 +130,12 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
         for (const b of blockers) io.stderr.write(`ambient-migrate: refused: [${b.id}] ${b.message}\n`);
         return 3;
       }
+      const traffic = trafficGate(inventory, plan, flags.accept);
+      io.stdout.write(`traffic: ${traffic.report.summary}\n`);
+      if (traffic.refused.length > 0) {
+        for (const line of refusalLines(traffic)) io.stderr.write(`ambient-migrate: ${line}\n`);
+        return 3;
+      }
       // The plan's warnings, as the wizard's preview shows them, before the question or the first write:
       // with the progress on stdout (stderr is for what went wrong).
       const warnings = plan.findings.filter(f => f.severity === 'warning');
@@ -135,6 +144,7 @@ export async function runApply(flags: ApplyFlags, io: Io = defaultIo()): Promise
         for (const w of warnings) io.stdout.write(`  ${findingLine(w, makeStyle(false))}\n`);
       }
       for (const namespace of plan.namespaces) recordPlan(working, namespace, plan.operations.filter(o => o.namespace === namespace), new Date());
+      recordTraffic(working, plan.namespaces, traffic);
     }
     if (!flags.dryRun) await session.lease(flags.namespaces);
     const total = flags.namespaces.reduce((n, ns) => n + (working.namespaces[ns]?.operations.filter(o => o.status !== 'done').length ?? 0), 0);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {AUDIT_KINDS} from '../core/audit/context.ts';
 import {loadInventory} from '../core/inventory.ts';
 import {planMigration} from '../core/plan/planner.ts';
+import {DEFAULT_BUDGET_MS, equivalenceForOutput, trafficReport} from '../core/traffic/report.ts';
 import {openCluster, UserFacingError, type ClusterFlags} from './cluster-source.ts';
 import {describeWriteError} from './workdir.ts';
 import {formatPlan, planFiles} from './plan-format.ts';
@@ -49,8 +50,11 @@ export async function runPlan(flags: PlanFlags, stdout: NodeJS.WritableStream & 
     const version = await connection.client.version();
     const inventory = await loadInventory(connection.client, AUDIT_KINDS);
     const {plan, refused} = planMigration(inventory, {context: connection.client.endpoint.context, server: connection.client.endpoint.server, kubernetesVersion: version.gitVersion}, flags.namespaces);
-    if (flags.output) await writeStructured(stdout, flags.output, {...plan, refused});
-    else stdout.write(formatPlan(plan, refused, makeStyle(colorEnabled(stdout))));
+    // Does the plan keep every request's route and verdict? Bounded: a plan too large says so instead of hanging.
+    const traffic = trafficReport(inventory, plan, {budgetMs: DEFAULT_BUDGET_MS});
+    if (traffic.skipped) stderr.write(`ambient-migrate: ${traffic.summary}\n`);
+    if (flags.output) await writeStructured(stdout, flags.output, {...plan, refused, equivalence: equivalenceForOutput(traffic)});
+    else stdout.write(formatPlan(plan, refused, makeStyle(colorEnabled(stdout)), traffic));
     if (flags.out) {
       const files = planFiles(plan);
       try {

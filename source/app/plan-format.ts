@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import {byCodeUnits} from '../core/plan/objects.ts';
 import {STEPS, type Operation, type Plan} from '../core/plan/types.ts';
 import type {Refusal} from '../core/plan/planner.ts';
+import {reportLines, type TrafficReport} from '../core/traffic/report.ts';
 import {findingLine} from './audit-format.ts';
 import type {Style} from './style.ts';
 
@@ -24,8 +25,17 @@ export function describeOperation(op: Operation): string {
 
 const MARK: Record<Operation['action'], string> = {create: '+', update: '~', label: '~', delete: '-', restart: '↻'};
 
-export function formatPlan(plan: Plan, refused: Refusal[], style: Style): string {
+/** The traffic check as text: the summary, then each group and what it means (issue 9 §4). */
+export function formatTraffic(report: TrafficReport, style: Style, accepted?: string[]): string[] {
+  const tone = {red: style.red, yellow: style.yellow, dim: style.dim, bold: style.bold};
+  const lines = reportLines(report, {accepted}).map(l => (l.tone ? tone[l.tone](l.text) : l.text));
+  if (report.groups.some(g => g.direction === 'opens') && !accepted) lines.push(style.dim('  apply refuses a final opening unless it is accepted: --accept ID for each group, or --accept known-limitations for the ones the guide documents'));
+  return lines;
+}
+
+export function formatPlan(plan: Plan, refused: Refusal[], style: Style, traffic?: TrafficReport): string {
   const out: string[] = [];
+  if (traffic) out.push(...formatTraffic(traffic, style));
   for (const refusal of refused) out.push(style.red(`refused: ${refusal.message}`));
   for (const namespace of plan.namespaces) {
     const ops = plan.operations.filter(o => o.namespace === namespace);

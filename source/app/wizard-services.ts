@@ -12,6 +12,10 @@ import {planMigration} from '../core/plan/planner.ts';
 import type {Plan} from '../core/plan/types.ts';
 import type {ConnectOptions} from '../kube/http-client.ts';
 import {newState, progress, recordPlan} from '../core/state/state.ts';
+import {originalInventory} from '../core/traffic/original.ts';
+import {acceptedGroupIds, DEFAULT_BUDGET_MS, trafficReport, unacceptedOpenings, verifyReport, type TrafficReport} from '../core/traffic/report.ts';
+import {recordTraffic} from './traffic-gate.ts';
+import {verifyText} from './verify-command.ts';
 import type {RunResult, WizardServices} from '../ui/wizard/services.ts';
 import {CLUSTER_FROM_IS_NEW} from './apply-command.ts';
 import {acquireLeases, guardedClient, localHolder, type ClusterLeases} from './cluster-lease.ts';
@@ -29,6 +33,7 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
   let state = session.state;
   let auditInventoryCache: Inventory | undefined;
   let lastPlan: Plan | undefined;
+  let lastTraffic: TrafficReport | undefined;
   const cluster = () => ({context: session.identity.context, server: session.identity.server, kubernetesVersion: session.kubernetesVersion});
   const save = () => session.save(state);
   /** The namespaces' Leases for one apply or revert (see cluster-lease.ts), or why another run holds them. */
@@ -99,14 +104,22 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
       auditInventoryCache ??= await loadInventory(client, AUDIT_KINDS);
       const {plan, refused} = planMigration(auditInventoryCache, cluster(), namespaces);
       lastPlan = plan;
-      return {plan, refused};
+      // The same check as `plan` and `apply`, bounded the same way; Preview shows it first.
+      lastTraffic = trafficReport(auditInventoryCache, plan, {budgetMs: DEFAULT_BUDGET_MS});
+      return {plan, refused, traffic: lastTraffic};
     },
     async apply(namespaces, hooks): Promise<RunResult> {
       if (!latestBackupFor(session.workdir, session.identity)) return {ok: false, message: flags.clusterFrom ? CLUSTER_FROM_IS_NEW : `there is no backup of this cluster in ${session.workdir}: back up first`};
+      // Preview accepts each opening with a keypress; the services refuse one that was not, as apply does.
+      const accepted = hooks.accepted ?? [];
+      if (lastTraffic && unacceptedOpenings(lastTraffic, accepted).length > 0) return {ok: false, message: `the plan opens traffic in groups not accepted: ${unacceptedOpenings(lastTraffic, accepted).map(g => g.id).join(', ')}`};
       // The plan the user previewed is what gets recorded; namespaces already under way keep theirs.
       for (const ns of namespaces) {
         const ops = lastPlan?.operations.filter(o => o.namespace === ns);
-        if (ops && ops.length > 0) recordPlan(state, ns, ops, new Date());
+        if (ops && ops.length > 0) {
+          recordPlan(state, ns, ops, new Date());
+          if (lastTraffic) recordTraffic(state, [ns], {report: lastTraffic, refused: [], accepted: acceptedGroupIds(lastTraffic, accepted)});
+        }
       }
       await save();
       const messages: string[] = [];
@@ -123,6 +136,17 @@ export async function createWizardServices(flags: SessionFlags, notify: (message
             messages.push(`${ns}: ${outcome.verification!.message}`);
           }
           auditInventoryCache = undefined;
+          // Done shows what verify says: the live cluster against the original, class by class.
+          try {
+            const live = await loadInventory(client, AUDIT_KINDS);
+            const done = namespaces.filter(ns => state.namespaces[ns]?.operations.some(o => o.status === 'done'));
+            if (done.length > 0) {
+              const result = verifyReport(originalInventory(live, state, done), live, done, done.flatMap(ns => state.namespaces[ns]!.traffic?.expected ?? []));
+              messages.push(`traffic: ${verifyText(result, done)}`);
+            }
+          } catch (error) {
+            messages.push(`traffic: verify could not run: ${(error as Error).message}`);
+          }
           return {ok: true, message: messages.join('\n')};
         } catch (error) {
           // The namespace travels on its own: the failure menu offers to skip or revert it, and a message

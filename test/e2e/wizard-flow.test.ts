@@ -156,9 +156,12 @@ async function startApplyingBookinfo(w: TmuxSession): Promise<void> {
   screen = await press(w, 'Enter', 'READINESS');
   assert.match(screen, /❯◯ bookinfo\s+sidecar needs-waypoint/);
   await press(w, 'Space', '◉ bookinfo');
-  screen = await press(w, 'Enter', /warning\(s\) at the end of the preview/);
-  assert.match(screen, /Namespace bookinfo/);
-  assert.match(screen, /\+ create Gateway bookinfo\/waypoint/);
+  // Preview starts with the traffic check; each group the plan opens is accepted with its own a.
+  screen = await press(w, 'Enter', /The plan opens traffic in \d+ group\(s\)/);
+  assert.match(screen, /Traffic: \d+ request classes: \d+ change after the migration/);
+  const groups = Number(/opens traffic in (\d+) group/.exec(screen)![1]);
+  for (let left = groups - 1; left > 0; left--) await press(w, 'a', `opens traffic in ${left} group(s)`);
+  await press(w, 'a', /warning\(s\) at the end of the preview/);
   await press(w, 'y', '24 operations · lines');
   await press(w, 'Enter', 'Apply 24 operations to bookinfo on context ambient-migrate-sim? y apply');
   await press(w, 'y', 'Apply (step 7 of 8)');

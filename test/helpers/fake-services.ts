@@ -14,7 +14,8 @@ import {planMigration, type Refusal} from '../../source/core/plan/planner.ts';
 import type {Operation, Plan} from '../../source/core/plan/types.ts';
 import type {OperationRecord} from '../../source/core/state/state.ts';
 import {connect} from '../../source/kube/http-client.ts';
-import type {BackupPreview, BackupResult, RunResult, SessionInfo, WizardServices} from '../../source/ui/wizard/services.ts';
+import type {BackupPreview, BackupResult, PlanResult, RunResult, SessionInfo, WizardServices} from '../../source/ui/wizard/services.ts';
+import {trafficReport} from '../../source/core/traffic/report.ts';
 import {startDemoSimulator} from './cluster.ts';
 
 export interface DemoData {
@@ -114,10 +115,16 @@ export class FakeServices implements WizardServices {
   }
 
   /** The real plan of the demo cluster for these namespaces. */
-  planOf(namespaces: string[]): {plan: Plan; refused: Refusal[]} {
+  planOf(namespaces: string[]): PlanResult {
     const {plan, refused} = planMigration(this.data.inventory, this.data.cluster, namespaces);
-    return {plan, refused};
+    // The traffic check only when a test asks for it (`withTraffic`): the real one, on the demo's inventory.
+    return this.withTraffic ? {plan, refused, traffic: trafficReport(this.data.inventory, plan)} : {plan, refused};
   }
+
+  /** Plans carry the real traffic check, as the real services' do. */
+  withTraffic = false;
+  /** The opening groups the last apply was given. */
+  acceptedTraffic: string[] | undefined;
 
   async session(): Promise<SessionInfo> {
     this.record('session');
@@ -146,13 +153,14 @@ export class FakeServices implements WizardServices {
     return copy(this.report);
   }
 
-  async plan(namespaces: string[]): Promise<{plan: Plan; refused: Refusal[]}> {
+  async plan(namespaces: string[]): Promise<PlanResult> {
     this.record('plan', namespaces);
     return this.planOf(namespaces);
   }
 
-  apply(namespaces: string[], hooks: {onEvent(event: ApplyEvent): void; stopRequested(): boolean}): Promise<RunResult> {
+  apply(namespaces: string[], hooks: {onEvent(event: ApplyEvent): void; stopRequested(): boolean; accepted?: string[]}): Promise<RunResult> {
     this.record('apply', namespaces);
+    this.acceptedTraffic = hooks.accepted;
     return this.startRun('apply', namespaces, {...hooks, onConflict: () => Promise.reject(new Error('apply has no conflicts'))});
   }
 

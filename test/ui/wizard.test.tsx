@@ -500,6 +500,38 @@ describe('preview', () => {
   });
 });
 
+describe('preview: the traffic check', () => {
+  test('starts with the summary and the groups; enter does nothing until each opening is accepted with its own a; the accepted ids go to apply', async () => {
+    const fake = new FakeServices(data);
+    fake.withTraffic = true;
+    const ui = new Ui(fake);
+    await walkTo(ui, 'choose');
+    await ui.press('space', '◉ bookinfo');
+    // The traffic check fills the first page: the operations follow it.
+    const frame = await ui.press('enter', 'Traffic: ');
+    // Lines are wrapped to the terminal's width: read them joined.
+    const body = frame.split('\n').slice(2).join('\n').replace(/\n\s+/g, ' ');
+    assert.match(body, /^\s*Traffic: \d+ request classes: \d+ change after the migration \(\d+ open, 0 close, \d+ reroute; \d+ groups, \d+ of them known limitations\); \d+ in windows/, 'the summary comes first');
+    assert.match(body, /opens:gateway:istio-system\/istio-ingressgateway-service-account->bookinfo\/productpage:9080 {2}\(4 classes, press a to accept\)/);
+    assert.ok(frame.indexOf('Traffic:') < (frame.indexOf('Namespace bookinfo') === -1 ? Infinity : frame.indexOf('Namespace bookinfo')));
+    const openings = fake.planOf(['bookinfo']).traffic!.groups.filter(g => g.direction === 'opens');
+    assert.ok(openings.length > 1);
+    assert.match(frame, new RegExp(`The plan opens traffic in ${openings.length} group\\(s\\) \\(at the top\\): press a to accept opens:`));
+    await ui.press('y');
+    await ui.press('enter');
+    assert.doesNotMatch(ui.frame(), /Apply 24 operations/, 'enter does nothing while an opening is not accepted');
+    for (let left = openings.length; left > 1; left--) await ui.press('a', `opens traffic in ${left - 1} group(s)`);
+    await ui.press('enter');
+    assert.doesNotMatch(ui.frame(), /Apply 24 operations/, 'one opening still to accept');
+    await ui.press('a', f => !/The plan opens traffic/.test(f));
+    await ui.press('enter', 'Apply 24 operations to bookinfo');
+    await ui.press('y', 'Apply (step 7 of 8)');
+    await ui.until(() => fake.count('apply') === 1, 'apply');
+    assert.deepEqual([...fake.acceptedTraffic!].sort(), openings.map(g => g.id).sort());
+    ui.unmount();
+  });
+});
+
 describe('apply', () => {
   test('progress with done/total and the current operation; p pauses at the next boundary', async () => {
     const fake = new FakeServices(data);

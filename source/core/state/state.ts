@@ -45,6 +45,8 @@ export interface NamespaceRecord {
   operations: OperationRecord[];
   /** The check after the last operation: which pods are not yet in ambient mode, and what to do. */
   verification?: {checkedAt: string; ok: boolean; message: string};
+  /** The traffic check of the plan: its summary, the opening groups accepted (`--accept`) and every final group it predicted. */
+  traffic?: {summary: string; classes: number; accepted: string[]; expected: string[]; skipped?: string};
 }
 
 export interface StateDocument {

@@ -59,6 +59,15 @@ export interface EquivalenceOptions {
   namespaces?: string[];
   /** false: evaluate every class after every operation (a check on the dependency tracking). */
   reuse?: boolean;
+  /** A bound on the work (`performance.now()` milliseconds): past it the walk stops with `EquivalenceBudgetExceeded`. */
+  deadline?: number;
+}
+
+/** The check would take longer than the caller allowed: it says so instead of hanging the command. */
+export class EquivalenceBudgetExceeded extends Error {
+  constructor(readonly classes: number, readonly evaluations: number, readonly operations: number) {
+    super(`the traffic check of ${classes.toLocaleString('en-US')} request classes over ${operations.toLocaleString('en-US')} operations did not finish in time (${evaluations.toLocaleString('en-US')} evaluations done)`);
+  }
 }
 
 export function summarise(outcome: Outcome): OutcomeSummary {
@@ -140,8 +149,10 @@ export function equivalence(inventory: Inventory, plan: Plan, authorize: Authori
   const depsOf: Array<Set<string>> = classes.map(() => new Set());
   const byKey = new Map<string, Set<number>>();
   let evaluations = 0;
+  const deadline = options.deadline;
   const evaluateAt = (world: World, i: number, state: number) => {
     evaluations++;
+    if (deadline !== undefined && (evaluations & 63) === 0 && performance.now() > deadline) throw new EquivalenceBudgetExceeded(classes.length, evaluations, ops.length);
     world.tracker = new Set(['global']);
     const outcome = evaluate(world, classes[i]!, {authorize});
     const deps = world.tracker;

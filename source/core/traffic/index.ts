@@ -9,5 +9,5 @@ export {route, routeListsFor, listsForHost, serviceRouteNames, subsetLabels, typ
 export {evaluate} from './evaluate.ts';
 export {requestClasses, type ClassOptions} from './classes.ts';
 export {applyOperation, applyOperationInPlace, applyOperations, operationKeys, authzKeys, kindOf} from './apply.ts';
-export {equivalence, compare, direction, summarise, type Change, type EquivalenceReport, type OutcomeSummary, type Direction} from './equivalence.ts';
+export {equivalence, compare, EquivalenceBudgetExceeded, direction, summarise, type Change, type EquivalenceReport, type OutcomeSummary, type Direction} from './equivalence.ts';
 export type {RequestClass, CallerClass, Target, Outcome, Backend, Hop, EvaluateOptions} from './types.ts';

@@ -3,6 +3,7 @@ import type {ConflictChoice} from '../../core/apply/revert.ts';
 import type {AuditReport} from '../../core/audit/types.ts';
 import type {Plan} from '../../core/plan/types.ts';
 import type {Refusal} from '../../core/plan/planner.ts';
+import type {TrafficReport} from '../../core/traffic/report.ts';
 import type {NamespaceStatus} from '../../core/state/state.ts';
 
 /** What the first screen shows about the cluster and what the workdir holds for it. */
@@ -45,6 +46,12 @@ export interface RunResult {
  * Everything the wizard can ask of the cluster and the workdir. The Ink components only call these
  * intents and render what comes back; tests give the wizard a fake.
  */
+export interface PlanResult {
+  plan: Plan;
+  refused: Refusal[];
+  traffic?: TrafficReport;
+}
+
 export interface WizardServices {
   session(): Promise<SessionInfo>;
   /** Keeps the current state file under a new name and starts a fresh one. */
@@ -52,8 +59,10 @@ export interface WizardServices {
   backupPreview(): Promise<BackupPreview>;
   backup(): Promise<BackupResult>;
   audit(): Promise<AuditReport>;
-  plan(namespaces: string[]): Promise<{plan: Plan; refused: Refusal[]}>;
-  apply(namespaces: string[], hooks: {onEvent(event: ApplyEvent): void; stopRequested(): boolean}): Promise<RunResult>;
+  /** `traffic`: the equivalence check of the plan (issue 9 §4), when the services run it. */
+  plan(namespaces: string[]): Promise<PlanResult>;
+  /** `accepted`: the opening groups the user accepted in Preview, recorded with the plan. */
+  apply(namespaces: string[], hooks: {onEvent(event: ApplyEvent): void; stopRequested(): boolean; accepted?: string[]}): Promise<RunResult>;
   revert(
     namespaces: string[],
     hooks: {onEvent(event: ApplyEvent): void; stopRequested(): boolean; onConflict(why: string): Promise<ConflictChoice>},

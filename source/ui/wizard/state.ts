@@ -1,8 +1,6 @@
 import type {ApplyEvent} from '../../core/apply/execute.ts';
 import type {AuditReport} from '../../core/audit/types.ts';
-import type {Refusal} from '../../core/plan/planner.ts';
-import type {Plan} from '../../core/plan/types.ts';
-import type {BackupPreview, BackupResult, RunResult, SessionInfo} from './services.ts';
+import type {BackupPreview, BackupResult, PlanResult, RunResult, SessionInfo} from './services.ts';
 
 export type ScreenId = 'connect' | 'backup' | 'verify' | 'blockers' | 'choose' | 'preview' | 'apply' | 'revert' | 'done';
 
@@ -43,9 +41,11 @@ export interface WizardState {
   backup: Async<BackupResult>;
   audit: Async<AuditReport>;
   selected: string[];
-  plan: Async<{plan: Plan; refused: Refusal[]}>;
+  plan: Async<PlanResult>;
   /** The user has read the warnings of the current plan. */
   acknowledged: boolean;
+  /** Opening groups of the traffic check the user accepted, one keypress each (Preview). */
+  acceptedTraffic: string[];
   apply: RunState;
   revert: RunState;
   overlay: 'none' | 'help' | 'quit';
@@ -67,6 +67,7 @@ export const initialState: WizardState = {
   selected: [],
   plan: {status: 'idle'},
   acknowledged: false,
+  acceptedTraffic: [],
   apply: idleRun,
   revert: idleRun,
   overlay: 'none',
@@ -84,8 +85,9 @@ export type Action =
   /** Applied to the latest selection, so several keys in one chunk each see the one before. */
   | {type: 'toggle-selected'; namespace: string}
   | {type: 'add-selected'; namespaces: string[]}
-  | {type: 'plan'; value: Async<{plan: Plan; refused: Refusal[]}>}
+  | {type: 'plan'; value: Async<PlanResult>}
   | {type: 'acknowledge'}
+  | {type: 'accept-traffic'; id: string}
   | {type: 'run-start'; run: 'apply' | 'revert'; namespaces: string[]; total: number; at: number}
   | {type: 'run-event'; run: 'apply' | 'revert'; event: ApplyEvent}
   | {type: 'run-stop-requested'; run: 'apply' | 'revert'}
@@ -129,7 +131,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
       return {...state, audit: action.value};
     case 'select':
       // A new selection makes the old plan and its acknowledgement stale.
-      return {...state, selected: [...action.namespaces].sort(), plan: {status: 'idle'}, acknowledged: false};
+      return {...state, selected: [...action.namespaces].sort(), plan: {status: 'idle'}, acknowledged: false, acceptedTraffic: []};
     case 'toggle-selected': {
       const selected = state.selected.includes(action.namespace) ? state.selected.filter(n => n !== action.namespace) : [...state.selected, action.namespace];
       return reducer(state, {type: 'select', namespaces: selected});
@@ -137,9 +139,11 @@ export function reducer(state: WizardState, action: Action): WizardState {
     case 'add-selected':
       return reducer(state, {type: 'select', namespaces: [...new Set([...state.selected, ...action.namespaces])]});
     case 'plan':
-      return {...state, plan: action.value, acknowledged: false};
+      return {...state, plan: action.value, acknowledged: false, acceptedTraffic: []};
     case 'acknowledge':
       return {...state, acknowledged: true};
+    case 'accept-traffic':
+      return state.acceptedTraffic.includes(action.id) ? state : {...state, acceptedTraffic: [...state.acceptedTraffic, action.id]};
     case 'run-start':
       return {...state, [action.run]: {status: 'running', namespaces: action.namespaces, done: 0, total: action.total, log: [], startedAt: action.at}};
     case 'run-event': {

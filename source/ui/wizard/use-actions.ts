@@ -73,7 +73,7 @@ export function useActions(services: WizardServices, dispatch: Dispatch<Action>,
         stopFlags.current.apply = false;
         dispatch({type: 'run-start', run: 'apply', namespaces, total: total || resumeTotal, at: Date.now()});
         services
-          .apply(namespaces, {onEvent: event => dispatch({type: 'run-event', run: 'apply', event}), stopRequested: () => stopFlags.current.apply})
+          .apply(namespaces, {onEvent: event => dispatch({type: 'run-event', run: 'apply', event}), stopRequested: () => stopFlags.current.apply, accepted: current.acceptedTraffic})
           .then(
             result => dispatch({type: 'run-end', run: 'apply', result}),
             error => dispatch({type: 'run-end', run: 'apply', result: {ok: false, message: message(error)}}),

@@ -2,12 +2,35 @@ import {Box, Text} from 'ink';
 import React, {useEffect, useLayoutEffect, useMemo} from 'react';
 import {useKeys} from '../components/use-keys.tsx';
 import {useSyncReducer} from '../components/use-sync-reducer.ts';
-import {previewLines} from '../components/diff-lines.ts';
+import {previewLines, wrapText, type Line} from '../components/diff-lines.ts';
+import {reportLines, unacceptedOpenings, type TrafficReport} from '../../../core/traffic/report.ts';
 import {Working} from '../components/status-line.tsx';
 import type {KeyHint, ScreenProps} from '../screen.ts';
 import type {WizardState} from '../state.ts';
 
-const warningCount = (state: WizardState) => (state.plan.status === 'ready' ? state.plan.value.plan.findings.filter(f => f.severity !== 'info').length : 0);
+const trafficOf = (state: WizardState): TrafficReport | undefined => (state.plan.status === 'ready' ? state.plan.value.traffic : undefined);
+/** Closes, reroutes and windows of the traffic check: acknowledged with the warnings. */
+const trafficWarnings = (state: WizardState) => {
+  const t = trafficOf(state);
+  return t ? t.groups.filter(g => g.direction !== 'opens').length + t.windowGroups.length + (t.skipped ? 1 : 0) : 0;
+};
+/** Final openings not yet accepted: each needs its own keypress before the plan can be applied. */
+export const pendingOpenings = (state: WizardState) => {
+  const t = trafficOf(state);
+  return t ? unacceptedOpenings(t, state.acceptedTraffic) : [];
+};
+const warningCount = (state: WizardState) => (state.plan.status === 'ready' ? state.plan.value.plan.findings.filter(f => f.severity !== 'info').length + trafficWarnings(state) : 0);
+
+/** The traffic check first: its summary, then each group and what it means, wrapped to the screen. */
+function trafficLines(traffic: TrafficReport, accepted: string[], width: number): Line[] {
+  const out: Line[] = [];
+  for (const l of reportLines(traffic, {accepted, acceptHint: 'press a to accept'})) {
+    const indent = l.text.match(/^ */)![0] + '  ';
+    for (const text of wrapText(l.text, width, indent)) out.push({text, ...(l.tone === 'red' ? {color: 'red'} : l.tone === 'yellow' ? {color: 'yellow'} : l.tone === 'dim' ? {dim: true} : l.tone === 'bold' ? {bold: true} : {})});
+  }
+  out.push({text: ''});
+  return out;
+}
 const blockerCount = (state: WizardState) => (state.plan.status === 'ready' ? state.plan.value.plan.findings.filter(f => f.severity === 'blocker').length : 0);
 
 export function previewKeys(state: WizardState): KeyHint[] {
@@ -16,8 +39,9 @@ export function previewKeys(state: WizardState): KeyHint[] {
     {key: '↑↓ pgup/pgdn', label: 'scroll'},
     {key: 'n/p', label: 'next/previous change'},
   ];
+  if (pendingOpenings(state).length > 0) keys.push({key: 'a', label: `accept the next opening (${pendingOpenings(state).length} left)`});
   if (warningCount(state) > 0 && !state.acknowledged) keys.push({key: 'y', label: 'acknowledge warnings'});
-  if (blockerCount(state) === 0 && (warningCount(state) === 0 || state.acknowledged)) keys.push({key: 'enter', label: 'apply'});
+  if (blockerCount(state) === 0 && pendingOpenings(state).length === 0 && (warningCount(state) === 0 || state.acknowledged)) keys.push({key: 'enter', label: 'apply'});
   return keys;
 }
 
@@ -43,7 +67,11 @@ function viewReducer(view: View, action: ViewAction): View {
 /** Screen 6: every object the plan writes, as a unified YAML diff; warnings must be read before applying. */
 export function PreviewScreen({state, dispatch, actions, height, width, active, setModal}: ScreenProps) {
   const [view, send, latest] = useSyncReducer(viewReducer, {top: 0, confirming: false});
-  const lines = useMemo(() => (state.plan.status === 'ready' ? previewLines(state.plan.value.plan, width) : []), [state.plan, width]);
+  const lines = useMemo(
+    () => (state.plan.status === 'ready' ? [...(state.plan.value.traffic ? trafficLines(state.plan.value.traffic, state.acceptedTraffic, width) : []), ...previewLines(state.plan.value.plan, width)] : []),
+    [state.plan, state.acceptedTraffic, width],
+  );
+  const pending = pendingOpenings(state);
   // "Apply? y/n" is a question: until it is answered, esc means "not yet" here, not "back a screen", and
   // q is not quit; the footer shows the answers.
   // The shell hears of the question the moment a key opens or closes it, not a render later: an esc right
@@ -56,7 +84,7 @@ export function PreviewScreen({state, dispatch, actions, height, width, active, 
   const pageHeight = Math.max(3, height - 3);
   const max = Math.max(0, lines.length - pageHeight);
   const opStarts = useMemo(() => lines.flatMap((l, i) => (l.op !== undefined && (i === 0 || lines[i - 1]!.op !== l.op) ? [i] : [])), [lines]);
-  const canApply = state.plan.status === 'ready' && blockerCount(state) === 0 && (warningCount(state) === 0 || state.acknowledged) && state.plan.value.plan.operations.length > 0;
+  const canApply = state.plan.status === 'ready' && blockerCount(state) === 0 && pending.length === 0 && (warningCount(state) === 0 || state.acknowledged) && state.plan.value.plan.operations.length > 0;
 
   useKeys((input, key) => {
     if (state.plan.status !== 'ready') return;
@@ -75,6 +103,7 @@ export function PreviewScreen({state, dispatch, actions, height, width, active, 
     else if (key.pageDown || input === ' ') sendView({type: 'scroll', by: pageHeight, max});
     else if (input === 'n') sendView({type: 'to', line: opStarts.find(s => s > view.top) ?? view.top, max});
     else if (input === 'p') sendView({type: 'to', line: [...opStarts].reverse().find(s => s < view.top) ?? 0, max});
+    else if (input === 'a' && pending.length > 0) dispatch({type: 'accept-traffic', id: pending[0]!.id});
     else if (input === 'y' && warningCount(state) > 0) dispatch({type: 'acknowledge'});
     else if (key.return && canApply) sendView({type: 'confirm', on: true});
   }, {isActive: active});
@@ -104,6 +133,10 @@ export function PreviewScreen({state, dispatch, actions, height, width, active, 
           </Text>
         ) : blockerCount(state) > 0 ? (
           <Text color="red">The plan has {blockerCount(state)} blocker(s) (listed at the end): resolve them and choose again.</Text>
+        ) : pending.length > 0 ? (
+          <Text color="red" wrap="truncate-end">
+            The plan opens traffic in {pending.length} group(s) (at the top): press a to accept {pending[0]!.id}{pending[0]!.knownLimitation ? ' (a known limitation)' : ''}
+          </Text>
         ) : warningCount(state) > 0 && !state.acknowledged ? (
           <Text color="yellow">
             {warningCount(state)} warning(s) at the end of the preview: read them, then press y to acknowledge. Lines {view.top + 1}–{Math.min(lines.length, view.top + pageHeight)} of {lines.length}
