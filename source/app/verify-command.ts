@@ -52,7 +52,7 @@ export async function runVerify(flags: VerifyFlags, stdout: NodeJS.WritableStrea
 
 export function verifyText(result: ReturnType<typeof verifyReport>, namespaces: string[]): string {
   const expected = result.groups.length - result.beyond.length;
-  const head = `${namespaces.join(', ')}: ${result.classes.toLocaleString('en-US')} request classes against the original recorded in the state file: `;
+  const head = `${namespaces.join(', ')}: ${result.classes.toLocaleString('en-US')} request classes vs. the original: `;
   if (result.same) return `${head}no route or verdict changed beyond the plan's ${expected} expected group${expected === 1 ? '' : 's'} (their openings accepted)`;
   const lines = [`${head}${result.beyond.length} group${result.beyond.length === 1 ? '' : 's'} changed beyond what the plan predicted and was accepted:`];
   for (const g of result.beyond) lines.push(`  ${g.id}`, `      ${g.meaning}`);

@@ -189,6 +189,8 @@ test('migrate bookinfo through every screen, check with kubectl, then revert it 
   screen = await press(first, 'Enter', 'Migrated bookinfo to ambient mode.');
   assert.match(screen, new RegExp(`State\\s+${workdir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/state\\.json`));
   assert.match(screen, /waypoint-bypass DENY/);
+  // Done says what verify says: the live cluster against the original, nothing beyond the accepted plan.
+  assert.match(screen, /traffic: bookinfo: \d+ request classes vs. the original: no route or verdict changed/);
   await assertAmbient(kubeconfig);
   first.press('q');
   assert.equal(await first.waitForExit(), 0);
