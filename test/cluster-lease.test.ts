@@ -47,7 +47,7 @@ async function inProcess(run: (io: {stdout: NodeJS.WritableStream; stderr: NodeJ
 
 /** `apply -n bookinfo --yes` from a given workdir, with a lease of `leaseSeconds`. */
 const applyFrom = (c: MigrationCase, workdir: string, leaseSeconds?: number) =>
-  inProcess(io => runApply({kubeconfig: c.kubeconfig, workdir, namespaces: [NS], yes: true, leaseDurationSeconds: leaseSeconds}, io));
+  inProcess(io => runApply({kubeconfig: c.kubeconfig, workdir, namespaces: [NS], yes: true, leaseDurationSeconds: leaseSeconds, accept: ['known-limitations']}, io));
 const revertInProcess = (c: MigrationCase) => inProcess(io => runRevert({kubeconfig: c.kubeconfig, workdir: c.workdir, namespaces: [NS], yes: true}, io));
 
 async function secondWorkdir(c: MigrationCase): Promise<string> {

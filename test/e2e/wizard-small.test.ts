@@ -67,8 +67,17 @@ for (const [width, height] of [
       assertFrame(screen, width, 'Choose, one selected');
 
       wizard.press('Enter');
-      screen = await wizard.waitFor('Namespace bookinfo');
+      // Preview starts with the traffic check; each group the plan opens is accepted with its own a.
+      screen = await wizard.waitFor(/opens traffic in \d+ group/);
       assertFrame(screen, width, 'Preview');
+      const groups = Number(/opens traffic in (\d+) group/.exec(screen)![1]);
+      for (let left = groups - 1; left > 0; left--) {
+        wizard.press('a');
+        screen = await wizard.waitFor(`opens traffic in ${left} group(s)`);
+      }
+      wizard.press('a');
+      screen = await wizard.waitFor(/warning\(s\) at the end of the preview/);
+      assertFrame(screen, width, 'Preview, openings accepted');
       wizard.press('y');
       screen = await wizard.waitFor('24 operations');
       assertFrame(screen, width, 'Preview, acknowledged');
