@@ -19,7 +19,7 @@ after(async () => {
 async function applyFrom(c: MigrationCase, workdir: string, extra: {acceptDrift?: boolean} = {}): Promise<{code: number; stdout: string; stderr: string}> {
   const stdout = capture();
   const stderr = capture();
-  const code = await runApply({kubeconfig: c.kubeconfig, workdir, namespaces: [NS], yes: true, ...extra}, {stdout, stderr, stdin: process.stdin, interactive: false});
+  const code = await runApply({kubeconfig: c.kubeconfig, workdir, namespaces: [NS], yes: true, accept: ['known-limitations'], ...extra}, {stdout, stderr, stdin: process.stdin, interactive: false});
   return {code, stdout: stdout.text(), stderr: stderr.text()};
 }
 
